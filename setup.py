@@ -16,6 +16,7 @@ REQUIREMENTS = [
     "srsly==2.5.6",
     "tqdm==4.70.1",
     "matplotlib==3.11.2",
+    "build==1.6.1",  # spacy package --build wheel
 ]
 
 setup(

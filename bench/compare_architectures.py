@@ -41,7 +41,7 @@ def main(
     results = {}
     for name, make in (("entity_marker", lambda c: c), ("span_pooling", span_pooling_config)):
         config_path = work_dir / f"{name}.cfg"
-        make(Config().from_disk(CONFIG)).to_disk(config_path)
+        make(Config().from_disk(CONFIG, interpolate=False)).to_disk(config_path)
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "spacy", "train", str(config_path), "--output", str(work_dir / name),

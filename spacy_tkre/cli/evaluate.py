@@ -6,7 +6,7 @@ from typing import Optional
 import spacy
 import srsly
 import typer
-from spacy.util import use_gpu
+from thinc.api import require_gpu
 from wasabi import msg
 
 from ..corpus import create_gold_ents_corpus
@@ -25,7 +25,7 @@ def evaluate(
     without the negative label, per relation type). Unlike `spacy evaluate`, the predicted docs get the gold
     entities first, so a relation extractor without an entity recognizer is scored as a relation classifier."""
     if gpu_id >= 0:
-        use_gpu(gpu_id)
+        require_gpu(gpu_id)
     nlp = spacy.load(model)
     examples = list(create_gold_ents_corpus(data_path)(nlp))
     if not examples:

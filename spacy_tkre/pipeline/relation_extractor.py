@@ -142,6 +142,12 @@ class RelationExtractor(TrainablePipe):
         for label in labels or self.cfg["labels"] or self._labels_in(get_examples()):
             self.add_label(label)
         self.add_label(self.negative_label)
+        unknown = sorted(set(self.cfg["schema"]) - set(self.labels))
+        if unknown:
+            raise ValueError(
+                f"The schema of {self.name} names labels that are not among its labels: {unknown}. "
+                f"Known labels: {list(self.labels)}. Fix the schema's keys or add the labels."
+            )
         sample = [eg.reference for eg in islice(get_examples(), 200) if self.candidates(eg.reference)][:16]
         if not sample:
             raise ValueError(

@@ -1,0 +1,116 @@
+"""Bad and unusual input for tkre_relation_extractor: it never crashes and never loses data silently."""
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from thinc.api import fix_random_seed
+
+from test_relation_extractor import make_nlp, train_examples
+
+
+@pytest.fixture(scope="module")
+def trained_nlp(tiny_encoder_dir):
+    fix_random_seed(0)
+    nlp = make_nlp(tiny_encoder_dir)
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(5):
+        nlp.update(examples, sgd=optimizer)
+    return nlp
+
+
+def with_ents(nlp, words, ents):
+    doc = Doc(nlp.vocab, words=words)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return doc
+
+
+def test_docs_without_pairs_are_annotated_with_no_relations(trained_nlp):
+    docs = [
+        trained_nlp.make_doc(""),
+        trained_nlp.make_doc("No entities here ."),
+        with_ents(trained_nlp, ["Only", "Alice", "here"], [(1, 2, "PER")]),
+        with_ents(trained_nlp, ["Alice", "works", "for", "Acme"], [(0, 1, "PER"), (3, 4, "ORG")]),
+    ]
+    docs = list(trained_nlp.pipe(docs, batch_size=4))
+    assert [len(doc._.relations) for doc in docs[:3]] == [0, 0, 0]
+    assert all(r.label in {"works_for", "based_in", "lives_in"} for r in docs[3]._.relations)
+    alone = list(trained_nlp.pipe([trained_nlp.make_doc("")]))
+    assert alone[0]._.relations == []
+
+
+def test_five_thousand_token_doc(trained_nlp):
+    words = ["word"] * 5000
+    words[10], words[12], words[4000], words[4003] = "Alice", "Acme", "Bob", "Rome"
+    doc = with_ents(trained_nlp, words, [(10, 11, "PER"), (12, 13, "ORG"), (4000, 4001, "PER"), (4003, 4004, "LOC")])
+    extractor = trained_nlp.get_pipe("tkre_relation_extractor")
+    pairs = extractor.candidates(doc)
+    # pairs are only formed within max_distance (100 tokens): two near pairs, both directions
+    assert {(h.text, t.text) for h, t in pairs} == {("Alice", "Acme"), ("Acme", "Alice"), ("Bob", "Rome"), ("Rome", "Bob")}
+    doc = trained_nlp(doc)
+    assert all((r.head.text, r.tail.text) in {(h.text, t.text) for h, t in pairs} for r in doc._.relations)
+
+
+def test_threshold_one_keeps_no_relation(tiny_encoder_dir):
+    fix_random_seed(0)
+    nlp = make_nlp(tiny_encoder_dir, threshold=1.0)
+    examples = train_examples(nlp)
+    nlp.initialize(lambda: examples)
+    assert all(doc._.relations == [] for doc in nlp.pipe([eg.predicted for eg in examples]))
+
+
+def test_schema_restricts_labels_and_pairs(tiny_encoder_dir):
+    fix_random_seed(0)
+    schema = {"works_for": {"head": ["PER"], "tail": ["ORG"]}, "based_in": {"head": ["ORG"], "tail": ["LOC"]},
+              "lives_in": {"head": ["PER"], "tail": ["LOC"]}}
+    nlp = make_nlp(tiny_encoder_dir, schema=schema)
+    examples = train_examples(nlp)
+    nlp.initialize(lambda: examples)
+    extractor = nlp.get_pipe("tkre_relation_extractor")
+    doc = examples[0].predicted
+    assert {(h.label_, t.label_) for h, t in extractor.candidates(doc)} == {("PER", "ORG"), ("ORG", "LOC"), ("PER", "LOC")}
+    for doc in nlp.pipe([eg.predicted for eg in examples]):
+        for relation in doc._.relations:
+            allowed = schema[relation.label]
+            assert relation.head.label_ in allowed["head"] and relation.tail.label_ in allowed["tail"]
+
+
+def test_schema_with_unknown_label_is_a_clear_error(tiny_encoder_dir):
+    nlp = make_nlp(tiny_encoder_dir, schema={"founded": {"head": ["PER"], "tail": ["ORG"]}})
+    examples = train_examples(nlp)
+    with pytest.raises(ValueError, match="schema .* names labels that are not among its labels: \\['founded'\\]"):
+        nlp.initialize(lambda: examples)
+
+
+def test_unknown_gold_label_is_counted_not_trained(tiny_encoder_dir):
+    fix_random_seed(0)
+    nlp = make_nlp(tiny_encoder_dir, labels=["works_for", "based_in"])
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    extractor = nlp.get_pipe("tkre_relation_extractor")
+    assert "lives_in" not in extractor.labels
+    nlp.update(examples, sgd=optimizer)
+    assert extractor.skipped["unknown gold label lives_in"] == 2
+
+
+def test_no_entity_training_docs_fail_clearly(tiny_encoder_dir):
+    nlp = make_nlp(tiny_encoder_dir)
+    examples = [Example(nlp.make_doc("Nothing here ."), nlp.make_doc("Nothing here ."))]
+    with pytest.raises(ValueError, match="has a candidate entity pair"):
+        nlp.initialize(lambda: examples)
+
+
+def test_gold_pairs_outside_candidates_are_counted(tiny_encoder_dir):
+    fix_random_seed(0)
+    nlp = make_nlp(tiny_encoder_dir, candidates={"@misc": "spacy_tkre.entity_pairs.v1", "max_distance": 1})
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    nlp.update(examples, sgd=optimizer)
+    # a gap of two tokens ("works for", "lives in") exceeds max_distance=1: Alice->Acme, Bob->Initech,
+    # Carol->Rome, Dave->Oslo; "Acme in Paris" (gap 1) stays a candidate
+    assert nlp.get_pipe("tkre_relation_extractor").skipped["gold pair not a candidate"] == 4
+
+
+def test_adding_a_label_after_training_is_a_clear_error(trained_nlp):
+    with pytest.raises(ValueError, match="Cannot add the label 'founded'"):
+        trained_nlp.get_pipe("tkre_relation_extractor").add_label("founded")
