@@ -1,5 +1,4 @@
-"""``evaluate``: score a trained pipeline's relations on gold entities of a DocBin."""
-import time
+"""``evaluate``: score a trained pipeline's relations on the gold entities of a DocBin."""
 from pathlib import Path
 from typing import Optional
 
@@ -9,7 +8,8 @@ import typer
 from thinc.api import require_gpu
 from wasabi import msg
 
-from ..corpus import create_gold_ents_corpus
+from ..evaluation import evaluate_pipeline, json_metrics
+from ..scoring.semeval import format_report
 from .app import app
 
 
@@ -21,32 +21,22 @@ def evaluate(
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, -1 for the CPU"),
     batch_size: int = typer.Option(64, "--batch-size", help="Docs per batch"),
 ) -> None:
-    """Run MODEL on DATA's gold entities and print the relation scores (SemEval official macro-F1, micro P/R/F
-    without the negative label, per relation type). Unlike `spacy evaluate`, the predicted docs get the gold
-    entities first, so a relation extractor without an entity recognizer is scored as a relation classifier."""
+    """Run MODEL on DATA's gold entities and print the official SemEval-2010 report (confusion tables,
+    per-label P/R/F, macro-F1 over types with direction, negative label excluded) and the TACRED-style micro
+    P/R/F without the negative label. Unlike `spacy evaluate`, the predicted docs get the gold entities first."""
     if gpu_id >= 0:
         require_gpu(gpu_id)
-    nlp = spacy.load(model)
-    examples = list(create_gold_ents_corpus(data_path)(nlp))
-    if not examples:
-        msg.fail(f"{data_path} holds no docs to evaluate.", exits=1)
-    start = time.perf_counter()
-    scores = nlp.evaluate(examples, batch_size=batch_size)
-    seconds = time.perf_counter() - start
-    metrics = {key: value for key, value in scores.items() if key.startswith("rel_")}
-    metrics.update({"docs": len(examples), "seconds": round(seconds, 2), "docs_per_second": round(len(examples) / seconds, 1)})
+    try:
+        metrics = evaluate_pipeline(spacy.load(model), data_path, batch_size=batch_size)
+    except ValueError as error:
+        msg.fail(str(error), exits=1)
+    print(format_report(metrics["semeval"]))
     msg.table(
-        [(key, f"{100 * value:.2f}") for key, value in metrics.items() if key.startswith("rel_") and isinstance(value, float)],
+        [(key, f"{100 * metrics[key]:.2f}") for key in ("rel_macro_f", "rel_micro_p", "rel_micro_r", "rel_micro_f")],
         header=("metric", "%"),
     )
-    per_type = metrics.get("rel_f_per_type", {})
-    if per_type:
-        msg.table(
-            [(label, *(f"{100 * prf[k]:.2f}" for k in ("p", "r", "f"))) for label, prf in per_type.items()],
-            header=("relation type", "P", "R", "F"),
-        )
-    msg.info(f"{len(examples)} docs in {seconds:.1f}s ({metrics['docs_per_second']} docs/s)")
+    msg.info(f"{metrics['docs']} docs in {metrics['seconds']}s ({metrics['docs_per_second']} docs/s)")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(output, metrics)
+        srsly.write_json(output, json_metrics(metrics))
         msg.good(f"Metrics written to {output}")

@@ -26,7 +26,7 @@ from .semeval import score_semeval
 
 def score_relations(examples: Iterable[Example], negative_label: str = "Other", **kwargs: Any) -> Dict[str, Any]:
     """Score predicted against reference relations; ``**kwargs`` absorbs what spaCy passes to every scorer."""
-    gold, predicted = _aligned_labels(examples, negative_label)
+    gold, predicted = aligned_labels(examples, negative_label)
     true_positives = sum(1 for g, p in zip(gold, predicted) if p != negative_label and p == g)
     precision = _ratio(true_positives, sum(1 for label in predicted if label != negative_label))
     recall = _ratio(true_positives, sum(1 for label in gold if label != negative_label))
@@ -44,7 +44,7 @@ def score_relations(examples: Iterable[Example], negative_label: str = "Other", 
     }
 
 
-def _aligned_labels(examples: Iterable[Example], negative_label: str) -> Tuple[List[str], List[str]]:
+def aligned_labels(examples: Iterable[Example], negative_label: str) -> Tuple[List[str], List[str]]:
     """Parallel gold/predicted labels over the union of argument pairs, the negative label filling gaps."""
     gold: List[str] = []
     predicted: List[str] = []

@@ -1,0 +1,29 @@
+"""``sample``: a K-shot training set from a DocBin."""
+from pathlib import Path
+
+import typer
+from spacy.tokens import DocBin
+from wasabi import msg
+
+from ..sampling import sample_k_shot
+from .app import app
+from .docbins import read_docbin
+
+
+@app.command("sample")
+def sample(
+    input_path: Path = typer.Argument(..., exists=True, dir_okay=False, help="Input .spacy file with doc._.relations"),
+    output_path: Path = typer.Argument(..., dir_okay=False, help="Output .spacy file"),
+    k: int = typer.Option(8, "--k", min=1, help="Examples per relation label"),
+    seed: int = typer.Option(13, "--seed", help="Sampling seed (the protocol uses 13, 21, 42, 87, 100)"),
+) -> None:
+    """Sample K examples per relation label, negative label included; warn about labels with fewer than K."""
+    docs = read_docbin(input_path)
+    chosen, counts = sample_k_shot(docs, k, seed)
+    msg.table(sorted(counts.items()), header=("label", "docs"))
+    short = {label: count for label, count in counts.items() if count < k}
+    if short:
+        msg.warn(f"{len(short)} label(s) have fewer than {k} examples in {input_path}: {short}")
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    DocBin(docs=chosen, store_user_data=True).to_disk(output_path)
+    msg.good(f"{len(chosen)} docs ({len(counts)} labels, K={k}, seed {seed}) -> {output_path}")

@@ -1,0 +1,47 @@
+"""Building one ``llm`` component of an LLM config for the ``synthesize`` and ``explain`` commands.
+
+A provider config (``configs/llm_*.cfg``) holds a synthesis and an explanation component; a command builds only
+the one it needs (each would otherwise load its own copy of a local model) and points its cache at the run's
+cache directory through ``[paths] cache``.
+"""
+import warnings
+from pathlib import Path
+from typing import Any, Dict, Tuple
+
+from spacy import util
+from spacy.language import Language
+
+from .cache import ResumableCache
+
+
+def load_llm_component(config_path: Path, component: str, cache_dir: Path, overrides: Dict[str, Any]) -> Tuple[Language, Any]:
+    """``(nlp, component)`` from the config at ``config_path`` with dotted ``overrides`` applied."""
+    config = util.load_config(config_path, overrides=overrides, interpolate=False)
+    components = config.get("components", {})
+    if component not in components:
+        raise ValueError(f"{config_path} has no component {component!r} (it has {sorted(components)}); pass --component.")
+    if "cache" not in config.get("paths", {}):
+        raise ValueError(
+            f"{config_path} has no `cache` under [paths]: add `cache = null` there and `path = ${{paths.cache}}` to "
+            f"[components.{component}.cache], so each run can name its cache directory."
+        )
+    config["paths"]["cache"] = str(cache_dir)
+    others = [name for name in config["nlp"]["pipeline"] if name != component]
+    nlp = util.load_model_from_config(config, auto_fill=True, exclude=others)
+    llm = nlp.get_pipe(component)
+    if not isinstance(component_cache(llm), ResumableCache):
+        warnings.warn(
+            f"[components.{component}.cache] is not spacy_tkre.ResumableCache.v1: an interrupted run may ask answered "
+            "prompts again."
+        )
+    return nlp, llm
+
+
+def component_cache(llm: Any) -> Any:
+    """The component's cache; spacy-llm's ``llm`` component keeps it private, so it is read here only."""
+    return getattr(llm, "_cache", None)
+
+
+def cache_stats(llm: Any) -> Dict[str, int]:
+    cache = component_cache(llm)
+    return dict(cache.stats) if isinstance(cache, ResumableCache) else {}

@@ -1,0 +1,282 @@
+"""The synthesize and explain commands end to end with a deterministic fake LLM, including a real kill and resume.
+
+This file is also passed to the commands as ``--code``: importing it registers the fake model, so a
+subprocess run uses the same model as the in-process runs.
+"""
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+import pytest
+import spacy
+import srsly
+from spacy.tokens import DocBin
+from spacy_llm.registry import registry
+from typer.testing import CliRunner
+
+from spacy_tkre import Relation
+from spacy_tkre.cli import app, explain, synthesize  # noqa: F401  (the command modules register themselves)
+
+HERE = Path(__file__).resolve()
+MAIN = HERE.parent.parent
+# ``python -m spacy_tkre`` with the command modules imported explicitly, as in this test's own process.
+RUN_CLI = "from spacy_tkre.cli import app, explain, synthesize; app(prog_name='spacy_tkre')"
+PEOPLE = ["Alice", "Bruno", "Chen", "Dana", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jia", "Kofi", "Lena"]
+PLACES = ["Acme", "Initech", "Globex", "Umbrella", "Hooli", "Vandelay", "Wonka", "Soylent", "Tyrell", "Cyberdyne"]
+VERBS = {"works_for": ["works for", "is employed by", "joined"], "lives_in": ["lives near", "moved close to", "rents a flat by"]}
+LABEL_LINE = re.compile(r"^Relation: (\S+)$", re.MULTILINE)
+
+
+class FakeRelationLLM:
+    """Answers synthesis prompts with valid samples (plus one whose tail is missing from the context) and
+    explanation prompts with a sentence; the answer depends only on the prompt. ``log_path`` records when each
+    prompt starts and is answered; ``delay`` makes each prompt slow enough to kill a run in the middle."""
+
+    def __init__(self, log_path: Optional[str], delay: float, junk: bool):
+        self._log_path, self._delay, self._junk = log_path, delay, junk
+
+    @property
+    def context_length(self) -> int:
+        return 4096
+
+    def _log(self, event: str, prompt: str) -> None:
+        if self._log_path:
+            with open(self._log_path, "a", encoding="utf8") as file:
+                file.write(json.dumps({"event": event, "prompt": hashlib.sha256(prompt.encode()).hexdigest()}) + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+
+    def __call__(self, prompts: Iterable[Iterable[str]]) -> Iterable[Iterable[str]]:
+        answers = []
+        for doc_prompts in prompts:
+            doc_answers = []
+            for prompt in doc_prompts:
+                self._log("start", prompt)
+                time.sleep(self._delay)
+                doc_answers.append(self.answer(prompt))
+                self._log("answer", prompt)
+            answers.append(doc_answers)
+        return answers
+
+    def answer(self, prompt: str) -> str:
+        if self._junk:
+            return "I am not sure what you mean."
+        if prompt.startswith("Sentence:"):
+            head = re.search(r'head entity "([^"]+)"', prompt).group(1)
+            return f"Explanation: the sentence states it about {head} directly."
+        label = LABEL_LINE.findall(prompt)[-1]
+        wanted = int(re.search(r"Generate (\d+) more", prompt).group(1)) if "Generate" in prompt else 1
+        seed = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
+        blocks = []
+        for i in range(wanted):
+            person = PEOPLE[(seed >> (4 * i)) % len(PEOPLE)]
+            place = PLACES[(seed >> (4 * i + 2)) % len(PLACES)]
+            verb = VERBS[label][(seed >> (3 * i)) % 3]
+            year = 1900 + (seed >> (5 * i)) % 120
+            blocks.append(
+                f"Relation: {label}\nContext: In {year} , {person} {verb} {place} .\nHead Entity: {person}\n"
+                f"Head Type: PER\nTail Entity: {place}\nTail Type: ORG"
+            )
+        blocks.append(f"Relation: {label}\nContext: Nobody {VERBS[label][0]} anyone here .\nHead Entity: Nobody\nTail Entity: Mars")
+        return "\n\n".join(blocks)
+
+
+@registry.llm_models("test.FakeRelationLLM.v1")
+def make_fake_relation_llm(log_path: Optional[str] = None, delay: float = 0.0, junk: bool = False) -> FakeRelationLLM:
+    return FakeRelationLLM(log_path, delay, junk)
+
+
+CONFIG = """
+[paths]
+cache = null
+
+[nlp]
+lang = "en"
+pipeline = ["synthesis","explanation"]
+
+[components]
+
+[components.synthesis]
+factory = "llm"
+
+[components.synthesis.task]
+@llm_tasks = "spacy_tkre.RelationSynthesis.v1"
+style = "{style}"
+samples_per_prompt = 4
+max_demonstrations = 3
+
+[components.synthesis.task.label_definitions]
+works_for = "the head is employed by the tail"
+
+[components.synthesis.model]
+@llm_models = "test.FakeRelationLLM.v1"
+
+[components.synthesis.cache]
+@llm_misc = "spacy_tkre.ResumableCache.v1"
+path = ${{paths.cache}}
+
+[components.explanation]
+factory = "llm"
+
+[components.explanation.task]
+@llm_tasks = "spacy_tkre.RelationExplanation.v1"
+negative_label = "Other"
+
+[components.explanation.model]
+@llm_models = "test.FakeRelationLLM.v1"
+
+[components.explanation.cache]
+@llm_misc = "spacy_tkre.ResumableCache.v1"
+path = ${{paths.cache}}
+"""
+
+GOLD = [
+    ("Mia works for Oracle in Austin .", "Mia", "PER", "Oracle", "ORG", "works_for"),
+    ("Noah works for Intel since 2001 .", "Noah", "PER", "Intel", "ORG", "works_for"),
+    ("Olga has worked for Siemens for years .", "Olga", "PER", "Siemens", "ORG", "works_for"),
+    ("Pablo lives near Nokia headquarters .", "Pablo", "PER", "Nokia", "ORG", "lives_in"),
+    ("Quinn lives near the Bosch plant .", "Quinn", "PER", "Bosch", "ORG", "lives_in"),
+    ("Rosa saw Tesla on the news .", "Rosa", "PER", "Tesla", "ORG", "Other"),
+]
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    nlp = spacy.blank("en")
+    docs = []
+    for text, head, head_type, tail, tail_type, label in GOLD:
+        doc = nlp.make_doc(text)
+        h = doc.char_span(text.index(head), text.index(head) + len(head), label=head_type)
+        t = doc.char_span(text.index(tail), text.index(tail) + len(tail), label=tail_type)
+        doc.ents = [h, t]
+        doc._.relations = [Relation(h, t, label)]
+        docs.append(doc)
+    DocBin(docs=docs, store_user_data=True).to_disk(tmp_path / "support.spacy")
+    for style in ("batch", "diverse"):
+        (tmp_path / f"{style}.cfg").write_text(CONFIG.format(style=style), encoding="utf8")
+    return tmp_path
+
+
+def invoke(*args):
+    result = CliRunner().invoke(app, [str(arg) for arg in args] + ["--code", str(HERE)])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result
+
+
+def read_samples(path):
+    nlp = spacy.blank("en")
+    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    return [(doc.text, [(r.head.text, r.head.label_, r.tail.text, r.tail.label_, r.label) for r in doc._.relations]) for doc in docs]
+
+
+def read_log(path):
+    return [json.loads(line) for line in Path(path).read_text().splitlines()] if Path(path).exists() else []
+
+
+@pytest.mark.parametrize("style", ["batch", "diverse"])
+def test_synthesize_writes_valid_samples_and_report(workdir, style):
+    output, report = workdir / "out.spacy", workdir / "report.json"
+    invoke("synthesize", workdir / f"{style}.cfg", workdir / "support.spacy", output, "--per-label", 5, "--report", report)
+    samples = read_samples(output)
+    assert len(samples) == 10
+    for text, [(head, head_type, tail, tail_type, label)] in samples:
+        assert head in text and tail in text and (head_type, tail_type) == ("PER", "ORG")
+        assert label in ("works_for", "lives_in")
+    data = srsly.read_json(report)
+    assert data["style"] == style
+    assert data["total"]["accepted"] == 10 and data["total"]["yield"] == 1.0
+    assert data["total"]["rejected"]["tail not found in context"] >= 2
+    for entry in data["labels"].values():
+        assert entry["accepted"] == 5 and entry["shortfall"] == 0
+    assert 0 < data["diversity"]["synthetic"]["distinct_2"] <= 1
+    assert 0 <= data["diversity"]["synthetic"]["self_bleu"] <= 1
+    assert data["diversity"]["similarity_to_gold"]["bleu_to_gold"] is not None
+    assert "Other" not in data["labels"]
+
+
+def test_synthesize_gives_up_after_max_prompts(workdir):
+    output, report = workdir / "out.spacy", workdir / "report.json"
+    invoke("synthesize", workdir / "batch.cfg", workdir / "support.spacy", output, "--per-label", 3,
+           "--report", report, "--max-prompts", 2, "--components.synthesis.model.junk", "true")
+    data = srsly.read_json(report)
+    assert data["total"]["accepted"] == 0
+    assert data["total"]["prompts"] == 4
+    assert data["total"]["rejected"] == {"no sample found in the response": 4}
+    assert data["total"]["labels_short"] == ["lives_in", "works_for"]
+    assert read_samples(output) == []
+
+
+def test_synthesize_rejects_unknown_label(workdir):
+    result = CliRunner().invoke(app, ["synthesize", str(workdir / "batch.cfg"), str(workdir / "support.spacy"),
+                                      str(workdir / "out.spacy"), "--label", "founded", "--code", str(HERE)])
+    assert result.exit_code == 1
+    assert "founded" in result.output
+
+
+def test_explain_writes_jsonl_for_pretraining(workdir):
+    output, report = workdir / "explanations.jsonl", workdir / "report.json"
+    invoke("explain", workdir / "batch.cfg", workdir / "support.spacy", output, "--per-label", 2, "--report", report)
+    records = list(srsly.read_jsonl(output))
+    assert len(records) == 4
+    for record in records:
+        assert set(record) == {"text", "head", "tail", "label", "explanation"}
+        for side in ("head", "tail"):
+            span = record[side]
+            assert record["text"][span["start_char"] : span["end_char"]] == span["text"]
+        assert record["explanation"].startswith("the sentence states it about " + record["head"]["text"])
+    assert srsly.read_json(report)["written"] == 4
+
+
+def test_resume_after_corrupt_cache_entry_regenerates_it(workdir):
+    output, log = workdir / "out.spacy", workdir / "log.jsonl"
+    args = ("synthesize", workdir / "diverse.cfg", workdir / "support.spacy", output, "--per-label", 3,
+            "--components.synthesis.model.log_path", log)
+    invoke(*args)
+    first = read_samples(output)
+    answered = len([e for e in read_log(log) if e["event"] == "answer"])
+    entry = sorted((workdir / "out.cache").glob("*.doc"))[0]
+    entry.write_bytes(entry.read_bytes()[:-20])
+    with pytest.warns(UserWarning, match="damaged"):
+        invoke(*args)
+    assert read_samples(output) == first
+    assert len([e for e in read_log(log) if e["event"] == "answer"]) == answered + 1
+    assert len(list((workdir / "out.cache").glob("*.corrupt"))) == 1
+
+
+def test_killed_run_resumes_without_loss_duplicates_or_repeated_prompts(workdir):
+    """A subprocess is killed while the model is answering; the rerun must ask only what was never answered and
+    write exactly what an uninterrupted run writes."""
+    reference = workdir / "reference.spacy"
+    invoke("synthesize", workdir / "diverse.cfg", workdir / "support.spacy", reference, "--per-label", 6)
+
+    output, log = workdir / "out.spacy", workdir / "log.jsonl"
+    args = ["synthesize", workdir / "diverse.cfg", workdir / "support.spacy", output, "--per-label", 6,
+            "--batch-size", 1, "--components.synthesis.model.log_path", log]
+    command = [sys.executable, "-c", RUN_CLI] + [str(a) for a in args] + [
+        "--components.synthesis.model.delay", "0.4", "--code", str(HERE)]
+    process = subprocess.Popen(command, cwd=MAIN, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while len([e for e in read_log(log) if e["event"] == "start"]) < 5:
+        assert process.poll() is None, process.stderr.read().decode()
+        assert time.time() < deadline, "the subprocess never reached its fifth prompt"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not output.exists()
+    before = read_log(log)
+    answered_before = {e["prompt"] for e in before if e["event"] == "answer"}
+    assert len(answered_before) == 4  # killed while the fifth prompt was being answered
+
+    invoke(*args)
+    after = read_log(log)[len(before):]
+    assert not answered_before & {e["prompt"] for e in after if e["event"] == "start"}
+    answers = [e["prompt"] for e in read_log(log) if e["event"] == "answer"]
+    assert len(answers) == len(set(answers))
+    assert read_samples(output) == read_samples(reference)

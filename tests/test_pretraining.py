@@ -1,0 +1,355 @@
+"""Two-stage pre-training: MSLM masking and loss, SCL, stage hand-over, saved folders, resume, bad input, DDP."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import spacy
+import torch
+from spacy.tokens import DocBin
+from transformers import AutoModel, AutoTokenizer
+
+from spacy_tkre import Relation
+from spacy_tkre.pretraining import MSLM, SCL, PretrainExample, load_masked_lm, load_pretraining_config, pretrain
+from spacy_tkre.pretraining import trainer, weights_digest
+from spacy_tkre.pretraining.data import examples_from_docs, read_examples
+from spacy_tkre.pretraining.masking import IGNORE_INDEX, TokenClass, class_probabilities, mask_tokens, token_classes
+
+CONFIG = Path(__file__).parent.parent / "configs" / "pretrain.cfg"
+SENTENCES = [
+    ("Alice works for Acme in Paris .", "Alice", "Acme", "works_for"),
+    ("Bob works for Initech in Berlin .", "Bob", "Initech", "works_for"),
+    ("Carol lives in Rome near the sea .", "Carol", "Rome", "lives_in"),
+    ("Dave lives in Oslo with a cat .", "Dave", "Oslo", "lives_in"),
+    ("Acme hired Erin last year .", "Erin", "Acme", "works_for"),
+    ("Frank moved to Lima in May .", "Frank", "Lima", "lives_in"),
+    ("Rome is where Grace lives .", "Grace", "Rome", "lives_in"),
+    ("Heidi joined Globex as a clerk .", "Heidi", "Globex", "works_for"),
+]
+CLI = [sys.executable, "-c", "from spacy_tkre.cli.pretrain import app; app()", "pretrain"]
+
+
+def relation_doc(nlp, text, head, tail, label):
+    doc = nlp.make_doc(text)
+    spans = [doc.char_span(text.index(word), text.index(word) + len(word), label=kind)
+             for word, kind in ((head, "PER"), (tail, "ORG"))]
+    doc.ents = sorted(spans)
+    doc._.relations = [Relation(spans[0], spans[1], label)]
+    return doc
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One torch thread here and in the subprocesses: on a shared CPU, several threads spin-wait and run far slower,
+    and the resumed and the uninterrupted runs must use the same thread count to give bit-identical weights."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    """A DocBin of relation docs plus one doc without relations, and an explanation file with bad lines."""
+    path = tmp_path_factory.mktemp("pretraining_data")
+    nlp = spacy.blank("en")
+    docs = DocBin(store_user_data=True)
+    for sentence in SENTENCES:
+        docs.add(relation_doc(nlp, *sentence))
+    docs.add(nlp.make_doc("A sentence without any relation ."))
+    docs.to_disk(path / "train.spacy")
+    records = [
+        {"text": text, "head": {"start_char": text.index(head), "end_char": text.index(head) + len(head), "text": head},
+         "tail": {"start_char": text.index(tail), "end_char": text.index(tail) + len(tail), "text": tail},
+         "label": label, "explanation": f"{head} is employed by or resides in {tail}, so the relation is {label}."}
+        for text, head, tail, label in SENTENCES[:4]
+    ]
+    lines = [json.dumps(record) for record in records]
+    lines += ["{not json", json.dumps({"text": "x"}), json.dumps({**records[0], "explanation": "It says nothing useful."})]
+    (path / "explanations.jsonl").write_text("\n".join(lines) + "\n", encoding="utf8")
+    return path
+
+
+def overrides(data_dir, encoder_dir, **extra):
+    values = {
+        "paths.train": str(data_dir / "train.spacy"), "paths.explanations": str(data_dir / "explanations.jsonl"),
+        "paths.encoder": str(encoder_dir), "pretraining.batch_size": 4, "pretraining.max_length": 64,
+        "pretraining.learn_rate": 1e-3, "pretraining.stages.stage1.epochs": 1, "pretraining.stages.stage2.epochs": 1,
+    }
+    values.update(extra)
+    return values
+
+
+def settings_for(data_dir, encoder_dir, **extra):
+    return load_pretraining_config(CONFIG, overrides(data_dir, encoder_dir, **extra))[1]
+
+
+def cli_args(data_dir, encoder_dir, output_dir, **extra):
+    args = [str(CONFIG), str(output_dir)]
+    for key, value in overrides(data_dir, encoder_dir, **extra).items():
+        args += [f"--{key}", str(value)]
+    return args
+
+
+def example(text="Alice works for Acme .", head="Alice", tail="Acme"):
+    return PretrainExample(text, (text.index(head), text.index(head) + len(head)),
+                           (text.index(tail), text.index(tail) + len(tail)), "works_for")
+
+
+# --- MSLM masking ---------------------------------------------------------------------------------------------
+
+def test_token_classes_follow_head_tail_and_relation_span(tiny_encoder_dir):
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_encoder_dir))
+    for head, tail in (("Alice", "Acme"), ("Acme", "Alice")):  # either argument order
+        item = example(head=head, tail=tail)
+        encoded = tokenizer(item.text, return_offsets_mapping=True, return_special_tokens_mask=True)
+        classes = token_classes(encoded["offset_mapping"], encoded["special_tokens_mask"], item.head, item.tail)
+        by_char = {item.text[s:e]: TokenClass(c) for (s, e), c in zip(encoded["offset_mapping"], classes.tolist()) if e > s}
+        assert classes[0] == classes[-1] == TokenClass.SPECIAL
+        assert classes[1:6].tolist() == [TokenClass.ENTITY] * 5  # A l i c e
+        assert by_char["w"] == by_char["f"] == TokenClass.RELATION_SPAN
+        assert by_char["."] == TokenClass.OTHER
+
+
+def test_masking_probabilities_over_many_draws(tiny_encoder_dir):
+    """Per-class masking rates of MSLM's own batching match 0.8 / 0.5 / 0.2 / 0, within 4 standard errors."""
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_encoder_dir))
+    mslm = MSLM()
+    mslm.initialize(load_masked_lm(str(tiny_encoder_dir))[0], [], tokenizer)
+    features = mslm.featurize(example(), tokenizer, 64)
+    batch = mslm.collate([features] * 3000, torch.Generator().manual_seed(0))
+    classes = features["classes"].expand(3000, -1)
+    masked = batch["labels"] != IGNORE_INDEX
+    assert torch.equal(batch["input_ids"][masked], torch.full_like(batch["input_ids"][masked], tokenizer.mask_token_id))
+    assert torch.equal(batch["labels"][masked], features["input_ids"].expand(3000, -1)[masked])
+    for token_class, expected in ((TokenClass.RELATION_SPAN, 0.8), (TokenClass.ENTITY, 0.5),
+                                  (TokenClass.OTHER, 0.2), (TokenClass.SPECIAL, 0.0)):
+        draws = masked[classes == token_class]
+        tolerance = 4 * (expected * (1 - expected) / draws.numel()) ** 0.5
+        assert abs(draws.float().mean().item() - expected) <= max(tolerance, 1e-9), token_class
+
+
+def test_masking_never_touches_padding():
+    ids = torch.tensor([[5, 6, 0, 0]])
+    classes = torch.tensor([[TokenClass.OTHER, TokenClass.RELATION_SPAN, TokenClass.SPECIAL, TokenClass.SPECIAL]])
+    masked_ids, labels = mask_tokens(ids, classes, class_probabilities(1.0, 1.0, 1.0), 4, torch.Generator())
+    assert masked_ids.tolist() == [[4, 4, 0, 0]] and labels.tolist() == [[5, 6, IGNORE_INDEX, IGNORE_INDEX]]
+
+
+def test_bad_masking_probability_is_named():
+    with pytest.raises(ValueError, match="entity_prob is 1.5"):
+        MSLM(entity_prob=1.5)
+
+
+# --- MSLM loss ------------------------------------------------------------------------------------------------
+
+def test_loss_and_projection_only_at_masked_positions(tiny_encoder_dir, monkeypatch):
+    mlm, tokenizer = load_masked_lm(str(tiny_encoder_dir))
+    mlm.eval()
+    masked_only, full = MSLM(), MSLM(masked_positions_only=False)
+    for objective in (masked_only, full):
+        objective.initialize(mlm, [], tokenizer)
+    batch = masked_only.collate([masked_only.featurize(example(), tokenizer, 64)] * 4, torch.Generator().manual_seed(1))
+    n_masked = int((batch["labels"] != IGNORE_INDEX).sum())
+    assert 0 < n_masked < batch["labels"].numel()
+
+    head = mlm.cls
+    seen = []
+    monkeypatch.setattr(head, "forward", lambda hidden, original=head.forward: seen.append(hidden.shape) or original(hidden))
+    loss = masked_only(mlm, batch)
+    assert seen == [torch.Size([n_masked, mlm.config.hidden_size])]  # vocabulary projection of masked rows only
+
+    # The full projection gives the same loss, and logits at unmasked positions cannot change it.
+    unmasked = batch["labels"] == IGNORE_INDEX
+    noisy = lambda hidden, original=head.forward: original(hidden) + 100 * torch.randn(
+        *hidden.shape[:-1], mlm.config.vocab_size) * unmasked[..., None]
+    assert torch.allclose(full(mlm, batch), loss, atol=1e-5)
+    monkeypatch.setattr(head, "forward", noisy)
+    assert torch.allclose(full(mlm, batch), loss, atol=1e-5)
+
+
+def test_masked_lm_head_is_tied_to_word_embeddings(tiny_encoder_dir):
+    mlm, _ = load_masked_lm(str(tiny_encoder_dir))
+    assert mlm.cls.predictions.decoder.weight is mlm.bert.embeddings.word_embeddings.weight
+    base = AutoModel.from_pretrained(str(tiny_encoder_dir))
+    assert weights_digest(mlm.bert) == weights_digest(base)  # encoder weights loaded, pooler included
+
+
+# --- SCL ------------------------------------------------------------------------------------------------------
+
+def test_scl_uses_the_component_marker_positions(tiny_encoder_dir, data_dir):
+    mlm, tokenizer = load_masked_lm(str(tiny_encoder_dir))
+    examples = read_examples(data_dir / "train.spacy", 48, Counter())
+    scl = SCL(random_spans=3)
+    features = [scl.featurize(item, tokenizer, 128) for item in examples]
+    for item, feature in zip(examples, features):
+        offsets = tokenizer(item.marked.text, return_offsets_mapping=True)["offset_mapping"]
+        assert offsets[feature["head"]][0] == item.marked.head_marker and item.marked.text[item.marked.head_marker] == "@"
+        assert offsets[feature["tail"]][0] == item.marked.tail_marker and item.marked.text[item.marked.tail_marker] == "#"
+    scl.initialize(mlm, features, tokenizer)
+    assert scl.labels == ["lives_in", "works_for"] and scl.anchors.shape == (2, 2 * mlm.config.hidden_size)
+    batch = scl.collate(features, torch.Generator().manual_seed(0))
+    random_positions = batch["random_positions"]
+    assert random_positions.shape == (len(features), 6)
+    for markers_or_special in (batch["head"][:, None], batch["tail"][:, None], 0):
+        assert not (random_positions == markers_or_special).any()
+    loss = scl(mlm, batch)
+    loss.backward()
+    assert torch.isfinite(loss) and scl.anchors.grad.abs().sum() > 0
+    assert mlm.bert.embeddings.word_embeddings.weight.grad.abs().sum() > 0
+
+
+def test_scl_needs_marked_pairs(tiny_encoder_dir):
+    from spacy_tkre.pretraining import SkipExample
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_encoder_dir))
+    with pytest.raises(SkipExample, match="explanations train MSLM only"):
+        SCL().featurize(example(), tokenizer, 64)
+
+
+# --- data and configuration -----------------------------------------------------------------------------------
+
+def test_bad_input_is_skipped_with_counted_reasons(data_dir):
+    skipped = Counter()
+    docs = read_examples(data_dir / "train.spacy", 48, skipped)
+    explanations = read_examples(data_dir / "explanations.jsonl", 48, skipped)
+    assert len(docs) == len(SENTENCES) and len(explanations) == 4
+    assert skipped == {
+        "doc without relations": 1, "explanation line that is not JSON": 1,
+        "explanation record without explanation, label, head.text or tail.text": 1,
+        "explanation that does not mention its head or tail": 1,
+    }
+    first = explanations[0]
+    assert first.text[slice(*first.head)] == "Alice" and first.text[slice(*first.tail)] == "Acme"
+    with pytest.raises(ValueError, match="DocBin \\(.spacy\\) .* or an explanation file"):
+        read_examples(CONFIG, 48, skipped)
+
+
+def test_doc_relations_keep_the_negative_label():
+    nlp = spacy.blank("en")
+    doc = relation_doc(nlp, "Alice met Bob .", "Alice", "Bob", "Other")
+    [item] = examples_from_docs([doc], 48, Counter())
+    assert item.label == "Other" and item.marked.text.startswith("@ * per * Alice @")
+
+
+def test_config_resolves_registered_objectives_and_overrides(data_dir, tiny_encoder_dir):
+    settings = settings_for(data_dir, tiny_encoder_dir, **{"pretraining.stages.stage2.objectives.scl.temperature": 0.5})
+    assert (settings.batch_size, settings.max_length, settings.seed) == (4, 64, 42)
+    stage1, stage2 = settings.stages["stage1"], settings.stages["stage2"]
+    assert list(stage1.objectives) == ["mslm"] and isinstance(stage1.objectives["mslm"], MSLM)
+    assert isinstance(stage2.objectives["scl"], SCL) and stage2.objectives["scl"].temperature == 0.5
+    defaults = load_pretraining_config(CONFIG)[1]
+    assert (defaults.batch_size, defaults.learn_rate, defaults.max_length, defaults.stages["stage1"].epochs) == (16, 2e-5, 128, 5)
+    with pytest.raises(ValueError, match="does not define"):
+        settings_for(data_dir, tiny_encoder_dir, **{"pretraining.stages.stage2.sources": ["train", "gold"]})
+
+
+# --- the trainer ----------------------------------------------------------------------------------------------
+
+def test_stage2_starts_from_stage1_and_saved_folders_load(data_dir, tiny_encoder_dir, tmp_path, monkeypatch):
+    loaded = []
+
+    def recording_load(path, head_state=None):
+        mlm, tokenizer = load_masked_lm(path, head_state)
+        loaded.append((path, weights_digest(mlm.base_model), head_state is not None))
+        return mlm, tokenizer
+
+    monkeypatch.setattr(trainer, "load_masked_lm", recording_load)
+    final = pretrain(settings_for(data_dir, tiny_encoder_dir), tmp_path / "out")
+    base = weights_digest(AutoModel.from_pretrained(str(tiny_encoder_dir)))
+    stage1 = AutoModel.from_pretrained(str(tmp_path / "out" / "stage1"))
+    [(first_path, first_digest, first_head), (second_path, second_digest, second_head)] = loaded
+    assert first_digest == base and not first_head
+    assert Path(second_path) == tmp_path / "out" / "stage1" and second_digest == weights_digest(stage1) != base
+    assert second_head  # the masked-LM head carries over too
+    assert final == tmp_path / "out" / "final" and (tmp_path / "out" / "loss_curve.png").stat().st_size > 0
+    history = json.loads((tmp_path / "out" / "losses.json").read_text())
+    assert {entry["stage"] for entry in history} == {"stage1", "stage2"} and "scl" in history[-1]
+
+
+def test_final_folder_loads_in_automodel_and_as_the_component_encoder(data_dir, tiny_encoder_dir, tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_relation_extractor import make_nlp, predicted_triples, train_examples
+
+    final = pretrain(settings_for(data_dir, tiny_encoder_dir, **{"pretraining.stages.stage1.epochs": 0}), tmp_path / "out")
+    assert not (tmp_path / "out" / "stage1").exists()  # a stage with epochs = 0 is skipped
+    model, info = AutoModel.from_pretrained(str(final), output_loading_info=True)
+    assert not info["missing_keys"] and not info["unexpected_keys"] and (final / "model.safetensors").exists()
+    nlp = make_nlp(final)
+    examples = train_examples(nlp)
+    nlp.initialize(lambda: examples)
+    [shim] = [shim for node in nlp.get_pipe("tkre_relation_extractor").model.walk() for shim in node.shims]
+    assert weights_digest(shim._model) == weights_digest(model)
+    assert all(isinstance(predicted_triples(doc), list) for doc in nlp.pipe([eg.predicted for eg in examples]))
+
+
+def test_corrupt_checkpoint_and_unfinished_output_are_named(data_dir, tiny_encoder_dir, tmp_path):
+    settings = settings_for(data_dir, tiny_encoder_dir)
+    checkpoint = tmp_path / "out" / "checkpoints" / "stage1.pt"
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_bytes(b"not a checkpoint")
+    with pytest.raises(FileExistsError, match="pass --resume"):
+        pretrain(settings, tmp_path / "out")
+    with pytest.raises(ValueError, match="stage1.pt cannot be read .* delete it"):
+        pretrain(settings, tmp_path / "out", resume=True)
+
+
+def test_no_usable_examples_is_named(data_dir, tiny_encoder_dir, tmp_path):
+    empty = tmp_path / "empty.spacy"
+    DocBin().to_disk(empty)
+    settings = settings_for(data_dir, tiny_encoder_dir, **{"paths.train": str(empty), "paths.explanations": None})
+    with pytest.raises(ValueError, match="no usable examples .*--paths.train"):
+        pretrain(settings, tmp_path / "out")
+
+
+def run_cli(args, **kwargs):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, **kwargs)
+
+
+def test_resume_after_kill_repeats_no_epoch_and_matches_an_uninterrupted_run(data_dir, tiny_encoder_dir, tmp_path):
+    epochs = {"pretraining.stages.stage1.epochs": 30, "pretraining.stages.stage2.epochs": 2}
+    killed = run_cli(CLI + cli_args(data_dir, tiny_encoder_dir, tmp_path / "killed", **epochs))
+    checkpoint = tmp_path / "killed" / "checkpoints" / "stage1.pt"
+    deadline = time.time() + 120
+    while not checkpoint.exists() and killed.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert not (tmp_path / "killed" / "final").exists()
+
+    resumed = run_cli(CLI + cli_args(data_dir, tiny_encoder_dir, tmp_path / "killed", **epochs) + ["--resume"])
+    output = resumed.communicate()[0]
+    assert resumed.returncode == 0, output
+    after = int(re.search(r"stage1: resuming after epoch (\d+) of 30", output).group(1))
+    assert 1 <= after < 30 and f"stage1 epoch {after}/30" not in output and f"stage1 epoch {after + 1}/30" in output
+
+    history = json.loads((tmp_path / "killed" / "losses.json").read_text())
+    steps = Counter((entry["stage"], entry["epoch"]) for entry in history)
+    assert set(steps) == {("stage1", e) for e in range(1, 31)} | {("stage2", 1), ("stage2", 2)}
+    # No epoch ran twice: stage 1 has 12 examples (8 docs + 4 explanations) in batches of 4, stage 2 the 8 docs.
+    assert {steps[key] for key in steps if key[0] == "stage1"} == {3} and steps[("stage2", 2)] == 2
+
+    reference = pretrain(settings_for(data_dir, tiny_encoder_dir, **epochs), tmp_path / "reference")
+    assert weights_digest(AutoModel.from_pretrained(str(reference))) == weights_digest(
+        AutoModel.from_pretrained(str(tmp_path / "killed" / "final")))
+
+
+def test_data_parallel_two_processes_end_with_rank0_weights(data_dir, tiny_encoder_dir, tmp_path):
+    launcher = tmp_path / "launch.py"
+    launcher.write_text("from spacy_tkre.cli.pretrain import app\napp()\n", encoding="utf8")
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(launcher)]
+    process = run_cli(torchrun + ["pretrain"] + cli_args(data_dir, tiny_encoder_dir, tmp_path / "out"))
+    output = process.communicate(timeout=300)[0]
+    assert process.returncode == 0, output
+    digests = dict(re.findall(r"rank (\d)/2:\s+stage2\s+weights\s+sha256\s+(\w+)", output))
+    assert set(digests) == {"0", "1"} and digests["0"] == digests["1"]
+    saved = weights_digest(AutoModel.from_pretrained(str(tmp_path / "out" / "final")))
+    assert saved == digests["0"]
