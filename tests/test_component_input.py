@@ -114,3 +114,10 @@ def test_gold_pairs_outside_candidates_are_counted(tiny_encoder_dir):
 def test_adding_a_label_after_training_is_a_clear_error(trained_nlp):
     with pytest.raises(ValueError, match="Cannot add the label 'founded'"):
         trained_nlp.get_pipe("tkre_relation_extractor").add_label("founded")
+
+
+def test_whitespace_tokens_without_wordpieces(trained_nlp):
+    words = ["Alice", "\n\n", "works", "for", "  ", "Acme", "."]
+    doc = with_ents(trained_nlp, words, [(0, 1, "PER"), (5, 6, "ORG")])
+    doc = trained_nlp(doc)
+    assert all(r.label in {"works_for", "based_in", "lives_in"} for r in doc._.relations)

@@ -238,7 +238,7 @@ def test_doc_relations_keep_the_negative_label():
     assert item.label == "Other" and item.marked.text.startswith("@ * per * Alice @")
 
 
-def test_config_resolves_registered_objectives_and_overrides(data_dir, tiny_encoder_dir):
+def test_config_resolves_registered_objectives_and_overrides(data_dir, tiny_encoder_dir, tmp_path):
     settings = settings_for(data_dir, tiny_encoder_dir, **{"pretraining.stages.stage2.objectives.scl.temperature": 0.5})
     assert (settings.batch_size, settings.max_length, settings.seed) == (4, 64, 42)
     stage1, stage2 = settings.stages["stage1"], settings.stages["stage2"]
@@ -248,6 +248,12 @@ def test_config_resolves_registered_objectives_and_overrides(data_dir, tiny_enco
     assert (defaults.batch_size, defaults.learn_rate, defaults.max_length, defaults.stages["stage1"].epochs) == (16, 2e-5, 128, 5)
     with pytest.raises(ValueError, match="does not define"):
         settings_for(data_dir, tiny_encoder_dir, **{"pretraining.stages.stage2.sources": ["train", "gold"]})
+    with pytest.raises(ValueError, match="--pretraining.learning_rate names no setting"):
+        settings_for(data_dir, tiny_encoder_dir, **{"pretraining.learning_rate": 0.1})
+    misspelled = tmp_path / "misspelled.cfg"
+    misspelled.write_text(CONFIG.read_text().replace("epochs = 5", "epoch = 5", 1), encoding="utf8")
+    with pytest.raises(ValueError, match=r"\[pretraining.stages.stage1\] .* unknown settings \['epoch'\]"):
+        load_pretraining_config(misspelled)
 
 
 # --- the trainer ----------------------------------------------------------------------------------------------
@@ -274,7 +280,6 @@ def test_stage2_starts_from_stage1_and_saved_folders_load(data_dir, tiny_encoder
 
 
 def test_final_folder_loads_in_automodel_and_as_the_component_encoder(data_dir, tiny_encoder_dir, tmp_path):
-    sys.path.insert(0, str(Path(__file__).parent))
     from test_relation_extractor import make_nlp, predicted_triples, train_examples
 
     final = pretrain(settings_for(data_dir, tiny_encoder_dir, **{"pretraining.stages.stage1.epochs": 0}), tmp_path / "out")
@@ -306,6 +311,9 @@ def test_no_usable_examples_is_named(data_dir, tiny_encoder_dir, tmp_path):
     settings = settings_for(data_dir, tiny_encoder_dir, **{"paths.train": str(empty), "paths.explanations": None})
     with pytest.raises(ValueError, match="no usable examples .*--paths.train"):
         pretrain(settings, tmp_path / "out")
+    unset = settings_for(data_dir, tiny_encoder_dir, **{"paths.train": None, "paths.explanations": None})
+    with pytest.raises(ValueError, match="Stage stage1 reads sources .* none has a path"):
+        pretrain(unset, tmp_path / "out")
 
 
 def run_cli(args, **kwargs):

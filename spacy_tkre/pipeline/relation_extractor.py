@@ -30,7 +30,7 @@ name = "all-MiniLM-L6-v2"
 @span_getters = "spacy-transformers.doc_spans.v1"
 
 [model.tok2vec.pooling]
-@layers = "reduce_first.v1"
+@layers = "reduce_mean.v1"
 
 [model.classifier]
 @architectures = "spacy_tkre.PairClassifier.v1"

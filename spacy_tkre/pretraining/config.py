@@ -33,9 +33,29 @@ class PretrainingSettings(BaseModel):
     stages: Dict[str, StageSettings]
 
 
+def check_names(config: Config, overrides: Dict[str, object], path: Path) -> None:
+    """Refuse misspelled settings, which confection would otherwise drop without a word: every override must name
+    a setting of the file, and ``[pretraining]`` and its stages may only hold the schema's fields."""
+    for key in overrides:
+        node: object = config
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ValueError(f"--{key} names no setting of {path}: check its spelling against the config file.")
+            node = node[part]
+    sections = [("[pretraining]", config.get("pretraining", {}), PretrainingSettings)]
+    sections += [(f"[pretraining.stages.{name}]", stage, StageSettings)
+                 for name, stage in config.get("pretraining", {}).get("stages", {}).items()]
+    for title, section, schema in sections:
+        unknown = sorted(set(section) - set(schema.model_fields))
+        if unknown:
+            raise ValueError(f"{title} in {path} has unknown settings {unknown}; it takes {sorted(schema.model_fields)}.")
+
+
 def load_pretraining_config(path: Path, overrides: Dict[str, object] = {}) -> Tuple[Config, PretrainingSettings]:
     """The config file with ``overrides`` (``{"paths.train": ...}``) applied, and its resolved ``[pretraining]``."""
+    check_names(load_config(path, interpolate=False), overrides, path)
     config = load_config(path, overrides=overrides, interpolate=False)
+    check_names(config, {}, path)
     resolved = registry.resolve(config.interpolate()["pretraining"], schema=PretrainingSettings)
     settings = PretrainingSettings(**resolved)
     for name, stage in settings.stages.items():

@@ -2,6 +2,7 @@
 process group (gloo on CPU, nccl on GPU) and only rank 0 writes files; a plain run is a group of one."""
 import os
 from dataclasses import dataclass
+from typing import Any, List
 
 import torch
 import torch.distributed as dist
@@ -27,7 +28,7 @@ def start(gpu_id: int) -> Processes:
     GPU of its LOCAL_RANK)."""
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     if gpu_id >= 0 and not torch.cuda.is_available():
-        raise RuntimeError(f"--gpu-id {gpu_id} was given but torch sees no CUDA GPU: drop --gpu-id to run on the CPU.")
+        raise ValueError(f"--gpu-id {gpu_id} was given but torch sees no CUDA GPU: drop --gpu-id to run on the CPU.")
     if gpu_id >= 0:
         device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", gpu_id)) if world_size > 1 else gpu_id)
         torch.cuda.set_device(device)
@@ -49,11 +50,17 @@ def stop(processes: Processes) -> None:
         dist.destroy_process_group()
 
 
+def gather(value: Any, processes: Processes) -> List[Any]:
+    """``value`` of every process, in rank order (a collective: every process must call it)."""
+    if not processes.distributed:
+        return [value]
+    values = [None] * processes.world_size
+    dist.all_gather_object(values, value)
+    return values
+
+
 def check_replicas_agree(digest: str, processes: Processes) -> None:
     """Fail loudly if the processes' weights diverged (DDP keeps them equal; a mismatch means a broken setup)."""
-    if not processes.distributed:
-        return
-    digests = [None] * processes.world_size
-    dist.all_gather_object(digests, digest)
+    digests = gather(digest, processes)
     if len(set(digests)) != 1:
         raise RuntimeError(f"The data-parallel processes ended with different weights ({digests}); do not use them.")

@@ -29,9 +29,10 @@ class SCL(Objective):
             example.marked.text, truncation=True, max_length=max_length, return_offsets_mapping=True,
             return_special_tokens_mask=True,
         )
-        starts = {start: i for i, ((start, end), special) in
-                  reversed(list(enumerate(zip(encoded["offset_mapping"], encoded["special_tokens_mask"]))))
-                  if not special and end > start}
+        starts = {}  # character offset -> first wordpiece starting there (the one spacy-transformers pools)
+        for i, ((start, end), special) in enumerate(zip(encoded["offset_mapping"], encoded["special_tokens_mask"])):
+            if not special and end > start:
+                starts.setdefault(start, i)
         if example.marked.head_marker not in starts or example.marked.tail_marker not in starts:
             raise SkipExample("pair whose entity markers fall beyond max_length wordpieces")
         head, tail = starts[example.marked.head_marker], starts[example.marked.tail_marker]

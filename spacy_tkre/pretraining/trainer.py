@@ -2,10 +2,10 @@
 checkpoint per epoch, resume, data parallelism under ``torchrun`` and mixed precision on a GPU."""
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy
 import torch
@@ -26,7 +26,7 @@ from .masked_lm import load_masked_lm, output_head, save_encoder, weights_digest
 from .objective import Batch, Features, Objective
 from .plot import plot_losses
 
-History = List[Dict[str, object]]
+History = List[Dict[str, Any]]
 
 
 class PretrainingModel(torch.nn.Module):
@@ -53,6 +53,40 @@ class Stage:
     checkpoint: Path
 
 
+@dataclass
+class Training:
+    """Everything a checkpoint holds, so that an epoch boundary can be saved and restored."""
+
+    model: PretrainingModel
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LRScheduler
+    scaler: torch.amp.GradScaler
+    epoch: int = 0
+    history: History = field(default_factory=list)
+
+    def state(self, rng_states: List[Dict[str, Any]]) -> Dict[str, Any]:
+        return {"epoch": self.epoch, "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+                "scheduler": self.scheduler.state_dict(), "scaler": self.scaler.state_dict(), "rng": rng_states,
+                "history": self.history}
+
+    def restore(self, state: Dict[str, Any], rank: int) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.scaler.load_state_dict(state["scaler"])
+        restore_rng(state["rng"][rank % len(state["rng"])])
+        self.epoch, self.history = state["epoch"], state["history"]
+
+
+def read_stage_examples(stage: Stage, settings: PretrainingSettings, skipped: Counter) -> List[PretrainExample]:
+    examples = []
+    for source in stage.settings.sources:
+        path = settings.sources[source]
+        if path is not None:
+            examples.extend(read_examples(path, settings.context_window, skipped))
+    return examples
+
+
 def featurize(
     examples: List[PretrainExample], objectives: Dict[str, Objective], tokenizer: PreTrainedTokenizerFast,
     max_length: int, skipped: Counter,
@@ -67,19 +101,22 @@ def featurize(
     return features
 
 
-def read_stage_examples(stage: Stage, settings: PretrainingSettings, skipped: Counter) -> List[PretrainExample]:
-    examples = []
-    for source in stage.settings.sources:
-        path = settings.sources[source]
-        if path is not None:
-            examples.extend(read_examples(path, settings.context_window, skipped))
-    return examples
-
-
-def report_skipped(stage: Stage, kept: int, skipped: Counter) -> None:
-    msg.info(f"{stage.name}: {kept} examples from sources {stage.settings.sources}")
-    for reason, count in skipped.most_common():
-        msg.warn(f"{stage.name}: skipped {count} x {reason}")
+def stage_features(
+    stage: Stage, settings: PretrainingSettings, objectives: Dict[str, Objective], tokenizer: PreTrainedTokenizerFast,
+    report: bool,
+) -> List[Dict[str, Features]]:
+    skipped: Counter = Counter()
+    features = featurize(read_stage_examples(stage, settings, skipped), objectives, tokenizer, settings.max_length, skipped)
+    if report:
+        msg.info(f"{stage.name}: {len(features)} examples from sources {stage.settings.sources}")
+        for reason, count in skipped.most_common():
+            msg.warn(f"{stage.name}: skipped {count} x {reason}")
+    if not features:
+        raise ValueError(
+            f"Stage {stage.name} has no usable examples in sources {stage.settings.sources}: set their paths "
+            "(--paths.train, --paths.synthetic, --paths.explanations) to data with doc._.relations."
+        )
+    return features
 
 
 def collate(objectives: Dict[str, Objective], generator: torch.Generator, items: List[Dict[str, Features]]):
@@ -96,6 +133,31 @@ def to_device(batches: Dict[str, Batch], device: torch.device) -> Dict[str, Batc
     return {name: {key: value.to(device) for key, value in batch.items()} for name, batch in batches.items()}
 
 
+def train_epoch(training: Training, trained: torch.nn.Module, loader: DataLoader, desc: str, stage_name: str,
+                processes: distributed.Processes, grad_clip: float) -> Dict[str, float]:
+    """One pass over ``loader``; returns the epoch's mean losses (of this process's batches)."""
+    objectives = training.model.objectives
+    parameters = [parameter for parameter in training.model.parameters() if parameter.requires_grad]
+    mixed_precision = training.scaler.is_enabled()
+    entries = []
+    for batches in tqdm(loader, desc=desc, unit=" batches", disable=None if processes.is_main else True, leave=False):
+        with torch.autocast(processes.device.type, dtype=torch.float16, enabled=mixed_precision):
+            losses = trained(to_device(batches, processes.device))
+            total = sum(objectives[name].weight * loss for name, loss in losses.items())
+        training.scaler.scale(total).backward()
+        training.scaler.unscale_(training.optimizer)
+        torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
+        training.scaler.step(training.optimizer)
+        training.scaler.update()
+        training.scheduler.step()
+        training.optimizer.zero_grad(set_to_none=True)
+        entry = {**{name: round(loss.item(), 5) for name, loss in losses.items()}, "total": round(total.item(), 5)}
+        entries.append(entry)
+        training.history.append({"stage": stage_name, "epoch": training.epoch + 1, "step": len(training.history) + 1,
+                                 **entry})
+    return {name: float(numpy.mean([entry[name] for entry in entries])) for name in entries[0]}
+
+
 def run_stage(
     stage: Stage, settings: PretrainingSettings, processes: distributed.Processes, resume: bool,
     head_state: Optional[Dict[str, torch.Tensor]],
@@ -108,72 +170,36 @@ def run_stage(
     objectives = {name: objective for name, objective in stage.settings.objectives.items() if objective.weight > 0}
     if not objectives:
         raise ValueError(f"Stage {stage.name} has no objective with a weight > 0: give one a weight or set epochs = 0.")
-    skipped: Counter = Counter()
-    features = featurize(read_stage_examples(stage, settings, skipped), objectives, tokenizer, settings.max_length, skipped)
-    if processes.is_main:
-        report_skipped(stage, len(features), skipped)
-    if not features:
-        raise ValueError(
-            f"Stage {stage.name} has no usable examples in sources {stage.settings.sources}: set their paths "
-            "(--paths.train, --paths.synthetic, --paths.explanations) to data with doc._.relations."
-        )
+    features = stage_features(stage, settings, objectives, tokenizer, processes.is_main)
     for name, objective in objectives.items():
         objective.initialize(mlm, [item[name] for item in features], tokenizer)
     model = PretrainingModel(mlm, objectives).to(processes.device)
-    parameters = [parameter for parameter in model.parameters() if parameter.requires_grad]
-    optimizer = torch.optim.AdamW(parameters, lr=settings.learn_rate)
     sampler = DistributedSampler(
         features, num_replicas=processes.world_size, rank=processes.rank, shuffle=True, seed=settings.seed + stage.index
     )
-    steps_per_epoch = -(-len(sampler) // settings.batch_size)
-    total_steps = steps_per_epoch * stage.settings.epochs
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(settings.warmup_ratio * total_steps), total_steps)
-    mixed_precision = processes.device.type == "cuda"
-    scaler = torch.amp.GradScaler(processes.device.type, enabled=mixed_precision)
-    start_epoch, history = 0, []
+    total_steps = -(-len(sampler) // settings.batch_size) * stage.settings.epochs
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=settings.learn_rate)
+    training = Training(
+        model, optimizer, get_linear_schedule_with_warmup(optimizer, int(settings.warmup_ratio * total_steps), total_steps),
+        torch.amp.GradScaler(processes.device.type, enabled=processes.device.type == "cuda"),
+    )
     if resume and stage.checkpoint.exists():
-        state = load_checkpoint(stage.checkpoint)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        scaler.load_state_dict(state["scaler"])
-        restore_rng(state["rng"])
-        start_epoch, history = state["epoch"], state["history"]
+        training.restore(load_checkpoint(stage.checkpoint), processes.rank)
         if processes.is_main:
-            msg.info(f"{stage.name}: resuming after epoch {start_epoch} of {stage.settings.epochs}")
+            msg.info(f"{stage.name}: resuming after epoch {training.epoch} of {stage.settings.epochs}")
     trained = DistributedDataParallel(model) if processes.distributed else model
     model.train()
-    for epoch in range(start_epoch, stage.settings.epochs):
-        sampler.set_epoch(epoch)
-        generator = epoch_generator(settings.seed, stage.index, epoch, processes.rank)
+    while training.epoch < stage.settings.epochs:
+        sampler.set_epoch(training.epoch)
+        generator = epoch_generator(settings.seed, stage.index, training.epoch, processes.rank)
         loader = DataLoader(features, settings.batch_size, sampler=sampler, collate_fn=partial(collate, objectives, generator))
-        progress = tqdm(loader, desc=f"{stage.name} epoch {epoch + 1}/{stage.settings.epochs}", unit=" batches",
-                        disable=None if processes.is_main else True, leave=False)
-        for batches in progress:
-            with torch.autocast(processes.device.type, dtype=torch.float16, enabled=mixed_precision):
-                losses = trained(to_device(batches, processes.device))
-                total = sum(objectives[name].weight * loss for name, loss in losses.items())
-            scaler.scale(total).backward()
-            scaler.unscale_(optimizer)
-            torch.nn.utils.clip_grad_norm_(parameters, settings.grad_clip)
-            scaler.step(optimizer)
-            scaler.update()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            entry = {name: round(loss.item(), 5) for name, loss in losses.items()}
-            entry["total"] = round(total.item(), 5)
-            progress.set_postfix(entry)
-            history.append({"stage": stage.name, "epoch": epoch + 1, "step": len(history) + 1, **entry})
+        desc = f"{stage.name} epoch {training.epoch + 1}/{stage.settings.epochs}"
+        means = train_epoch(training, trained, loader, desc, stage.name, processes, settings.grad_clip)
+        training.epoch += 1
+        rng_states = distributed.gather(rng_state(), processes)
         if processes.is_main:
-            means = {k: numpy.mean([h[k] for h in history if h["epoch"] == epoch + 1]) for k in entry}
-            msg.text(f"{stage.name} epoch {epoch + 1}/{stage.settings.epochs}: " +
-                     ", ".join(f"{k} {v:.4f}" for k, v in means.items()))
-            save_checkpoint(
-                {"stage": stage.name, "epoch": epoch + 1, "model": model.state_dict(),
-                 "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                 "scaler": scaler.state_dict(), "rng": rng_state(), "history": history},
-                stage.checkpoint,
-            )
+            msg.text(f"{desc}: " + ", ".join(f"{name} {value:.4f}" for name, value in means.items()))
+            save_checkpoint(training.state(rng_states), stage.checkpoint)
         distributed.barrier(processes)
     digest = weights_digest(mlm.base_model)
     if processes.distributed:
@@ -184,7 +210,7 @@ def run_stage(
         msg.good(f"{stage.name}: saved the encoder to {stage.folder} (weights sha256 {digest})")
     distributed.barrier(processes)
     head = {name: tensor.detach().cpu().clone() for name, tensor in output_head(mlm).state_dict().items()}
-    return head, history
+    return head, training.history
 
 
 def pretrain(
@@ -202,6 +228,12 @@ def pretrain(
     names = [name for name, stage in settings.stages.items() if stage.epochs > 0]
     if not names:
         raise ValueError("Every stage has epochs = 0, so there is nothing to pre-train: give a stage epochs > 0.")
+    for name in names:
+        if all(settings.sources[source] is None for source in settings.stages[name].sources):
+            raise ValueError(
+                f"Stage {name} reads sources {settings.stages[name].sources}, and none has a path: set them with "
+                "--paths.train, --paths.synthetic or --paths.explanations."
+            )
     processes = distributed.start(gpu_id)
     try:
         if processes.is_main and config is not None:
