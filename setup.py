@@ -40,7 +40,11 @@ setup(
             "spacy_tkre.Encoder.v1 = spacy_tkre.models.encoder:build_encoder",
         ],
         "spacy_scorers": ["spacy_tkre.relation_scorer.v1 = spacy_tkre.scoring.relation_scorer:make_relation_scorer"],
-        "spacy_misc": ["spacy_tkre.entity_pairs.v1 = spacy_tkre.candidates:make_entity_pairs"],
+        "spacy_misc": [
+            "spacy_tkre.entity_pairs.v1 = spacy_tkre.candidates:make_entity_pairs",
+            "spacy_tkre.MSLM.v1 = spacy_tkre.pretraining.registry:make_mslm",
+            "spacy_tkre.SCL.v1 = spacy_tkre.pretraining.registry:make_scl",
+        ],
         "spacy_readers": ["spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus"],
     },
 )

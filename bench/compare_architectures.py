@@ -2,7 +2,7 @@
 
     python bench/compare_architectures.py TRAIN.spacy DEV.spacy --output bench/results/architectures.json
 
-Both variants use configs/semeval_cpu.cfg; only the [components.tkre_relation_extractor.model] block differs.
+Both variants are bench/variants.py changes of configs/semeval_cpu.cfg (``finetune`` is the entity-marker default).
 """
 import json
 import subprocess
@@ -11,20 +11,9 @@ import time
 from pathlib import Path
 
 import typer
-from thinc.api import Config
 
-CONFIG = Path(__file__).parent.parent / "configs" / "semeval_cpu.cfg"
-MODEL_BLOCK = "components.tkre_relation_extractor.model"
-
-
-def span_pooling_config(config: Config) -> Config:
-    """The same pipeline with the span-pooling architecture: the doc encoded once, mean-pooled entity spans."""
-    model = config["components"]["tkre_relation_extractor"]["model"]
-    model["@architectures"] = "spacy_tkre.SpanPoolingRelationModel.v1"
-    del model["context_window"]
-    model["tok2vec"]["pooling"] = {"@layers": "reduce_mean.v1"}
-    model["tok2vec"]["get_spans"] = {"@span_getters": "spacy-transformers.strided_spans.v1", "window": 128, "stride": 96}
-    return config
+from spacy_tkre.cli.docbins import read_docbin
+from variants import write_variant_config
 
 
 def main(
@@ -36,12 +25,11 @@ def main(
     batch_size: int = typer.Option(16),
 ) -> None:
     work_dir.mkdir(parents=True, exist_ok=True)
-    n_train = sum(1 for _ in __import__("spacy").tokens.DocBin().from_disk(train).get_docs(__import__("spacy").blank("en").vocab))
+    n_train = len(read_docbin(train))
     total_steps = epochs * -(-n_train // batch_size)
     results = {}
-    for name, make in (("entity_marker", lambda c: c), ("span_pooling", span_pooling_config)):
-        config_path = work_dir / f"{name}.cfg"
-        make(Config().from_disk(CONFIG, interpolate=False)).to_disk(config_path)
+    for name in ("finetune", "span_pooling"):
+        config_path = write_variant_config(name, work_dir / f"{name}.cfg")
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "spacy", "train", str(config_path), "--output", str(work_dir / name),

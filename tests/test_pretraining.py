@@ -203,6 +203,9 @@ def test_scl_uses_the_component_marker_positions(tiny_encoder_dir, data_dir):
     loss.backward()
     assert torch.isfinite(loss) and scl.anchors.grad.abs().sum() > 0
     assert mlm.bert.embeddings.word_embeddings.weight.grad.abs().sum() > 0
+    without_random_spans = SCL(random_spans=0)
+    without_random_spans.initialize(mlm, features, tokenizer)
+    assert torch.isfinite(without_random_spans(mlm, without_random_spans.collate(features, torch.Generator())))
 
 
 def test_scl_needs_marked_pairs(tiny_encoder_dir):

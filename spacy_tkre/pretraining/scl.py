@@ -92,7 +92,8 @@ class SCL(Objective):
         normalize = torch.nn.functional.normalize
         pairs = normalize(self.pair_representations(hidden, batch).float(), dim=-1)
         rows = torch.arange(len(hidden), device=hidden.device)[:, None]
-        random_spans = hidden[rows, batch["random_positions"]].float().reshape(len(hidden), self.random_spans, -1)
+        random_spans = hidden[rows, batch["random_positions"]].float()
+        random_spans = random_spans.reshape(len(hidden), self.random_spans, 2 * hidden.shape[-1])
         random_spans = normalize(random_spans, dim=-1)
         labels = batch["label"]
         to_anchors = pairs @ normalize(self.anchors.float(), dim=-1).T
