@@ -25,6 +25,7 @@ def test_config_blocks_resolve(name):
     assert len(config["label_definitions"]) == 18
 
 
+@pytest.mark.filterwarnings("ignore:A prompt of")
 def test_local_config_runs_with_another_model_folder(workdir, tiny_llama_dir):  # noqa: F811
     output, report = workdir / "out.spacy", workdir / "report.json"
     result = CliRunner().invoke(app, [

@@ -22,3 +22,11 @@ def test_bad_definition_files_name_the_problem(tmp_path):
         read_definitions(tmp_path / "bad.json")
     with pytest.raises(ValueError, match="Cannot read"):
         read_definitions(tmp_path / "missing.json")
+
+
+def test_registered_reader_for_configs(tmp_path):
+    from spacy_llm.registry import registry
+
+    srsly.write_json(tmp_path / "d.json", {"r": "text"})
+    resolved = registry.resolve({"d": {"@llm_misc": "spacy_tkre.LabelDefinitions.v1", "path": str(tmp_path / "d.json")}})
+    assert resolved["d"] == {"r": "text"}

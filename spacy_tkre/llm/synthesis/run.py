@@ -17,7 +17,7 @@ from spacy.vocab import Vocab
 from tqdm import tqdm
 
 from ..diversity import diversity, similarity_to_reference
-from ..validation import Rejected, SampleValidator
+from ..validation import Rejected, SampleValidator, reasons_total
 from .requests import Sample, make_request, read_results, sample_from_relation
 from .task import RelationSynthesisTask
 
@@ -64,10 +64,6 @@ class SynthesisRun:
                 "rejected": rejected,
                 "diversity": diversity([doc.text for doc in state.accepted]),
             }
-        rejected_total: Dict[str, int] = {}
-        for entry in labels.values():
-            for reason, count in entry["rejected"].items():
-                rejected_total[reason] = rejected_total.get(reason, 0) + count
         synthetic = [doc.text for doc in self.docs]
         gold = [sample["context"] for state in self.states.values() for sample in state.gold]
         return {
@@ -81,7 +77,7 @@ class SynthesisRun:
                 "prompts": sum(entry["prompts"] for entry in labels.values()),
                 "proposed": sum(entry["proposed"] for entry in labels.values()),
                 "surplus": sum(entry["surplus"] for entry in labels.values()),
-                "rejected": dict(sorted(rejected_total.items(), key=lambda item: -item[1])),
+                "rejected": dict(reasons_total(self.validator.rejections).most_common()),
                 "labels_short": sorted(label for label, entry in labels.items() if entry["shortfall"] > 0),
             },
             "diversity": {

