@@ -5,17 +5,12 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
-from test_relation_extractor import make_nlp, train_examples
+from test_relation_extractor import make_nlp, train_examples, train_tiny
 
 
 @pytest.fixture(scope="module")
 def trained_nlp(tiny_encoder_dir):
-    fix_random_seed(0)
-    nlp = make_nlp(tiny_encoder_dir)
-    examples = train_examples(nlp)
-    optimizer = nlp.initialize(lambda: examples)
-    for _ in range(5):
-        nlp.update(examples, sgd=optimizer)
+    nlp, _ = train_tiny(tiny_encoder_dir, steps=5, learn_rate=0.001)
     return nlp
 
 

@@ -2,21 +2,14 @@
 import json
 
 from spacy.tokens import DocBin
-from thinc.api import fix_random_seed
 from typer.testing import CliRunner
 
 from spacy_tkre.cli import app
-from test_relation_extractor import make_nlp, train_examples
+from test_relation_extractor import train_tiny
 
 
 def test_evaluate_prints_official_report_and_writes_metrics(tiny_encoder_dir, tmp_path):
-    fix_random_seed(0)
-    nlp = make_nlp(tiny_encoder_dir)
-    examples = train_examples(nlp)
-    optimizer = nlp.initialize(lambda: examples)
-    optimizer.learn_rate = 0.01
-    for _ in range(60):
-        nlp.update(examples, sgd=optimizer)
+    nlp, examples = train_tiny(tiny_encoder_dir, steps=60)
     nlp.to_disk(tmp_path / "model")
     DocBin(docs=[eg.reference for eg in examples], store_user_data=True).to_disk(tmp_path / "gold.spacy")
     output = tmp_path / "metrics.json"
@@ -30,9 +23,7 @@ def test_evaluate_prints_official_report_and_writes_metrics(tiny_encoder_dir, tm
 
 
 def test_evaluate_empty_file_fails_clearly(tiny_encoder_dir, tmp_path):
-    nlp = make_nlp(tiny_encoder_dir)
-    examples = train_examples(nlp)
-    nlp.initialize(lambda: examples)
+    nlp, _ = train_tiny(tiny_encoder_dir, steps=0)
     nlp.to_disk(tmp_path / "model")
     DocBin().to_disk(tmp_path / "empty.spacy")
     result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "model"), str(tmp_path / "empty.spacy")])

@@ -5,9 +5,8 @@ import sys
 import venv
 
 import pytest
-from thinc.api import fix_random_seed
 
-from test_relation_extractor import make_nlp, predicted_triples, train_examples
+from test_relation_extractor import predicted_triples, train_tiny
 
 PREDICT = """
 import json, sys
@@ -23,13 +22,7 @@ print(json.dumps(sorted([r.head.text, r.tail.text, r.label] for r in doc._.relat
 
 @pytest.fixture(scope="module")
 def trained(tiny_encoder_dir, tmp_path_factory):
-    fix_random_seed(0)
-    nlp = make_nlp(tiny_encoder_dir)
-    examples = train_examples(nlp)
-    optimizer = nlp.initialize(lambda: examples)
-    optimizer.learn_rate = 0.01
-    for _ in range(40):
-        nlp.update(examples, sgd=optimizer)
+    nlp, examples = train_tiny(tiny_encoder_dir, steps=40)
     path = tmp_path_factory.mktemp("pipeline") / "tiny_tkre"
     nlp.meta["name"] = "tiny_tkre"
     nlp.to_disk(path)

@@ -57,6 +57,18 @@ def train_examples(nlp):
     return examples
 
 
+def train_tiny(encoder_dir, steps, learn_rate=0.01, **config):
+    """A tiny pipeline trained ``steps`` updates on TRAIN, seeded; returns it with its examples."""
+    fix_random_seed(0)
+    nlp = make_nlp(encoder_dir, **config)
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    optimizer.learn_rate = learn_rate
+    for _ in range(steps):
+        nlp.update(examples, sgd=optimizer)
+    return nlp, examples
+
+
 def predicted_triples(doc):
     return sorted((r.head.text, r.tail.text, r.label) for r in doc._.relations)
 
