@@ -26,11 +26,14 @@ class CountingModel:
         return out
 
 
-def make_llm(path, model, style="batch"):
+def make_llm(path, model, style="batch", parser=None):
     registry.llm_models.register("test.CountingModel.v1", func=lambda: model)
     nlp = spacy.blank("en")
+    task = {"@llm_tasks": "spacy_tkre.RelationSynthesis.v1", "style": style}
+    if parser:
+        task["parse_responses"] = {"@llm_misc": parser}
     llm = nlp.add_pipe("llm", config={
-        "task": {"@llm_tasks": "spacy_tkre.RelationSynthesis.v1", "style": style},
+        "task": task,
         "model": {"@llm_models": "test.CountingModel.v1"},
         "cache": {"@llm_misc": "spacy_tkre.ResumableCache.v1", "path": str(path)},
     })
@@ -65,6 +68,26 @@ def test_changed_prompt_is_not_served_from_the_cache(tmp_path):
     nlp2, llm2 = make_llm(tmp_path, model, style="diverse")
     list(llm2.pipe(requests(nlp2, [0])))
     assert len(model.prompts) == 2
+
+
+def shouting_parser(task, shards, responses):
+    for _, doc_responses in zip(shards, responses):
+        yield [{"samples": [{"context": response.upper(), "head": "ACME", "tail": "ANN"}], "problems": {}} for response in doc_responses]
+
+
+registry.llm_misc.register("test.ShoutingParser.v1", func=lambda: shouting_parser)
+
+
+def test_cached_answers_are_parsed_again_with_the_current_parser(tmp_path):
+    model = CountingModel()
+    nlp, llm = make_llm(tmp_path, model)
+    (doc,) = llm.pipe(requests(nlp, [0]))
+    assert read_results(doc)[0]["samples"][0]["head"] == "Acme"
+    nlp2, llm2 = make_llm(tmp_path, model, parser="test.ShoutingParser.v1")
+    (again,) = llm2.pipe(requests(nlp2, [0]))
+    assert read_results(again)[0]["samples"][0]["head"] == "ACME"
+    assert read_results(again)[0]["response"] == read_results(doc)[0]["response"]
+    assert len(model.prompts) == 1
 
 
 def test_damaged_entry_is_reported_set_aside_and_asked_again(tmp_path):

@@ -51,6 +51,9 @@ def annotated(nlp, text, pairs):
 def test_parser_cleans_and_rejects():
     assert parse_explanation("```\nAnswer: The tail holds the head .\n```") == {
         "explanation": "The tail holds the head .", "problem": None}
+    assert parse_explanation('"The tail holds the head ."') == {"explanation": "The tail holds the head .", "problem": None}
+    cut_off = parse_explanation('The head causes it. The tail is the "effect". This relates to the head entity "nasal')
+    assert cut_off["explanation"] == 'The head causes it. The tail is the "effect".'
     assert parse_explanation("") == {"explanation": None, "problem": EMPTY}
     assert parse_explanation("Because.") == {"explanation": None, "problem": TOO_SHORT}
 
@@ -87,3 +90,4 @@ def test_select_examples_per_label_seeded_and_in_file_order():
     assert len(chosen) == 2 and all(doc._.relations[0].label == "likes" for doc in chosen)
     assert [docs.index(doc) for doc in chosen] == sorted(docs.index(doc) for doc in chosen)
     assert select_examples(docs, 2, seed=1, negative_label="Other") == chosen
+    assert select_examples(docs, 2, seed=1, negative_label="Other", labels=["hates"]) == []

@@ -1,6 +1,6 @@
 """``python -m spacy_tkre explain``: LLM explanations of gold relations, as JSONL for pre-training."""
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import srsly
 import typer
@@ -22,6 +22,7 @@ def explain_command(
     output_path: Path = typer.Argument(..., dir_okay=False, help="Where to write the explanations (.jsonl)"),
     per_label: int = typer.Option(6, "--per-label", min=1, help="Gold relations explained per label"),
     seed: int = typer.Option(0, "--seed", help="Seed for picking the examples"),
+    labels: Optional[List[str]] = typer.Option(None, "--label", help="A label to explain; repeat for several (default: all in SUPPORT)"),
     report_path: Optional[Path] = typer.Option(None, "--report", dir_okay=False, help="Write counts and rejection reasons (JSON) here"),
     component: str = typer.Option("explanation", "--component", help="The config's llm component to use"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Answer cache; default OUTPUT with suffix .cache. Rerun to resume."),
@@ -39,9 +40,10 @@ def explain_command(
     overrides = parse_config_overrides(ctx.args)
     if gpu_id is not None:
         overrides[f"components.{component}.model.gpu_id"] = gpu_id
-    docs = select_examples(read_docbin(support_path), per_label, seed, negative_label)
+    docs = select_examples(read_docbin(support_path), per_label, seed, negative_label, labels)
     if not docs:
-        msg.fail(f"{support_path} has no relation other than {negative_label!r}: nothing to explain.", exits=1)
+        wanted = f"with the labels {labels}" if labels else f"other than {negative_label!r}"
+        msg.fail(f"{support_path} has no relation {wanted}: nothing to explain.", exits=1)
     cache_dir = cache_dir or output_path.with_suffix(".cache")
     try:
         _, llm = load_llm_component(config_path, component, cache_dir, overrides)

@@ -5,7 +5,8 @@ queue), identifies a doc by the sum of its token hashes (two requests with the s
 demonstrations collide), and a damaged batch or index file stops every later run. This cache keeps spacy-llm's
 cache protocol (the ``llm`` component calls ``in``, ``[]`` and ``add``) but writes every answered doc at once, to
 its own file, atomically, under a key made from the doc text and the exact prompts. A damaged entry is
-reported, set aside as ``*.corrupt`` and asked again.
+reported, set aside as ``*.corrupt`` and asked again. For tasks that keep their raw responses on the doc (both
+tkre tasks do), a cached answer is parsed again with the current parser, so a parser fix never costs a prompt.
 """
 import hashlib
 import os
@@ -13,14 +14,23 @@ import tempfile
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import Dict, Iterable, Optional, Union
+from typing import Dict, Iterable, List, Optional, Union
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from spacy_llm.registry import registry
+from spacy_llm.compat import Protocol, runtime_checkable
 from spacy_llm.ty import LLMTask, PromptTemplateProvider, supports_sharding
 
 CHECKSUM_BYTES = 32
+
+
+@runtime_checkable
+class KeepsResponses(Protocol):
+    """A sharding task whose processed docs hold the raw responses they were parsed from."""
+
+    def stored_responses(self, doc: Doc) -> List[str]:
+        ...
 
 
 class ResumableCache:
@@ -93,7 +103,10 @@ class ResumableCache:
         if doc not in self:
             return None
         self.stats["hit"] += 1
-        return self._loaded.pop(self.key(doc))
+        cached = self._loaded.pop(self.key(doc))
+        if isinstance(self._task, KeepsResponses):
+            cached = next(iter(self._task.parse_responses([[cached]], [self._task.stored_responses(cached)])))
+        return cached
 
     def add(self, doc: Doc) -> None:
         """Write the answered doc now, through a temporary file and a rename, so a kill never leaves half a file."""

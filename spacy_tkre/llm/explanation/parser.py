@@ -1,7 +1,7 @@
 """Reading an explanation out of the LLM's answer: the first paragraph of prose, without labels or markup.
 
-An answer with no usable text is reported with a reason rather than stored, so pre-training never reads an
-empty or one-word "explanation".
+An answer cut off by the token limit is trimmed to its last complete sentence. An answer with no usable text is
+reported with a reason rather than stored, so pre-training never reads an empty or one-word "explanation".
 """
 import re
 from typing import Any, Dict, Iterable, List, Optional
@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 MIN_WORDS = 3
 LEAD_LABEL = re.compile(r"^\s*(explanation|answer|reason)\s*[:\-]\s*", re.IGNORECASE)
 FENCE = re.compile(r"```[a-z]*", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s)")
 
 EMPTY = "empty explanation"
 TOO_SHORT = f"explanation shorter than {MIN_WORDS} words"
@@ -21,12 +22,23 @@ def parse_explanation(response: str) -> Dict[str, Optional[str]]:
     text = FENCE.sub("", response or "").strip()
     paragraphs = [part for part in re.split(r"\n\s*\n", text) if part.strip()]
     text = LEAD_LABEL.sub("", paragraphs[0]) if paragraphs else ""
-    text = " ".join(text.replace("**", "").split()).strip("\"'` ")
+    text = " ".join(text.replace("**", "").split())
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'`":
+        text = text[1:-1].strip()  # the whole answer in quotes
+    text = _complete_sentences(text)
     if not text:
         return {"explanation": None, "problem": EMPTY}
     if len(text.split()) < MIN_WORDS:
         return {"explanation": None, "problem": TOO_SHORT}
     return {"explanation": text, "problem": None}
+
+
+def _complete_sentences(text: str) -> str:
+    """``text`` up to its last sentence end, if it stops mid-sentence after one."""
+    if re.search(r"[.!?][\"')\]]*$", text):
+        return text
+    ends = list(SENTENCE_END.finditer(text))
+    return text[: ends[-1].end()] if ends else text
 
 
 def parse_responses_v1(task: Any, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[List[Dict[str, Optional[str]]]]:

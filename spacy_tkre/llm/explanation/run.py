@@ -7,7 +7,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from spacy.tokens import Doc
 from tqdm import tqdm
@@ -37,17 +37,23 @@ class ExplanationRun:
         }
 
 
-def select_examples(docs: Sequence[Doc], per_label: int, seed: int, negative_label: str) -> List[Doc]:
-    """Docs (seeded order) until every label has ``per_label`` relations to explain; returned in file order."""
+def select_examples(
+    docs: Sequence[Doc], per_label: int, seed: int, negative_label: str, labels: Optional[Sequence[str]] = None
+) -> List[Doc]:
+    """Docs (seeded order) until every label (of ``labels``, if given) has ``per_label`` relations to explain;
+    returned in file order. A chosen doc's other relations are explained too."""
     order = list(range(len(docs)))
     random.Random(seed).shuffle(order)
     counts: Counter = Counter()
     chosen = []
     for index in order:
-        labels = [relation.label for relation in docs[index]._.relations if relation.label != negative_label]
-        if any(counts[label] < per_label for label in labels):
+        found = [
+            relation.label for relation in docs[index]._.relations
+            if relation.label != negative_label and (not labels or relation.label in labels)
+        ]
+        if any(counts[label] < per_label for label in found):
             chosen.append(index)
-            counts.update(labels)
+            counts.update(found)
     return [docs[index] for index in sorted(chosen)]
 
 

@@ -41,6 +41,10 @@ class RelationExplanationTask:
         for doc in docs:
             yield [self.render(doc, relation) for relation in self.relations_to_explain(doc)], [doc]
 
+    def stored_responses(self, doc: Doc) -> List[str]:
+        """The raw answers behind the explanations on ``doc``, for parsing them again (see the cache)."""
+        return [entry["response"] for entry in doc.user_data.get(EXPLANATIONS_KEY, [])]
+
     def parse_responses(self, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[Doc]:
         """Store ``[{"head", "tail", "label", "response", "explanation", "problem"}]`` under ``EXPLANATIONS_KEY``;
         head and tail are character offsets, as ``doc._.relations`` keeps them."""

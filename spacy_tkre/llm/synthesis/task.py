@@ -11,7 +11,7 @@ import jinja2.sandbox
 from spacy.tokens import Doc
 from spacy_llm.ty import TaskResponseParser
 
-from .requests import RESULT_KEY, Sample, read_request
+from .requests import RESULT_KEY, Sample, read_request, read_results
 from .template import TEMPLATES
 
 
@@ -84,6 +84,10 @@ class RelationSynthesisTask:
         """One prompt per request doc; ``context_length`` is accepted for the protocol, requests are not split."""
         for doc in docs:
             yield [self.render(doc)], [doc]
+
+    def stored_responses(self, doc: Doc) -> List[str]:
+        """The raw answers behind the parsed results on ``doc``, for parsing them again (see the cache)."""
+        return [result["response"] for result in read_results(doc)]
 
     def parse_responses(self, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[Doc]:
         """Store ``{"response", "samples", "problems"}`` per response on the request doc (see ``read_results``)."""
