@@ -46,5 +46,20 @@ setup(
             "spacy_tkre.SCL.v1 = spacy_tkre.pretraining.registry:make_scl",
         ],
         "spacy_readers": ["spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus"],
+        # spacy-llm's registries are thinc registries: their entry-point groups are thinc_llm_*
+        "thinc_llm_tasks": [
+            "spacy_tkre.RelationSynthesis.v1 = spacy_tkre.llm.synthesis.registry:make_relation_synthesis_task",
+            "spacy_tkre.RelationExplanation.v1 = spacy_tkre.llm.explanation.registry:make_relation_explanation_task",
+        ],
+        "thinc_llm_models": [
+            "spacy_tkre.LocalCausalLM.v1 = spacy_tkre.llm.local_model:make_local_causal_lm",
+            "spacy_tkre.OpenAICompatible.v1 = spacy_tkre.llm.endpoint_model:make_openai_compatible",
+        ],
+        "thinc_llm_misc": [
+            "spacy_tkre.ResumableCache.v1 = spacy_tkre.llm.cache:make_resumable_cache",
+            "spacy_tkre.RelationSynthesisParser.v1 = spacy_tkre.llm.synthesis.registry:make_synthesis_parser",
+            "spacy_tkre.RelationExplanationParser.v1 = spacy_tkre.llm.explanation.registry:make_explanation_parser",
+            "spacy_tkre.LabelDefinitions.v1 = spacy_tkre.llm.definitions:make_label_definitions",
+        ],
     },
 )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from spacy_tkre.cli.docbins import read_docbin
+from spacy_tkre.docbins import read_docbin
 from variants import write_variant_config
 
 

@@ -16,7 +16,7 @@ import spacy
 import typer
 from spacy.tokens import DocBin
 
-from spacy_tkre.cli.docbins import read_docbin
+from spacy_tkre.docbins import read_docbin
 from spacy_tkre.evaluation import evaluate_pipeline, json_metrics
 from spacy_tkre.results import append_record, make_record
 from spacy_tkre.sampling import sample_k_shot

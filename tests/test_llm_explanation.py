@@ -6,7 +6,7 @@ from spacy_llm.registry import registry
 
 from spacy_tkre import Relation
 from spacy_tkre.llm.explanation import EXPLANATIONS_KEY
-from spacy_tkre.llm.explanation.parser import EMPTY, TOO_SHORT, parse_explanation
+from spacy_tkre.llm.explanation.parser import EMPTY, REPEATS, TOO_SHORT, parse_explanation
 from spacy_tkre.llm.explanation.run import select_examples
 
 
@@ -54,6 +54,9 @@ def test_parser_cleans_and_rejects():
     assert parse_explanation('"The tail holds the head ."') == {"explanation": "The tail holds the head .", "problem": None}
     cut_off = parse_explanation('The head causes it. The tail is the "effect". This relates to the head entity "nasal')
     assert cut_off["explanation"] == 'The head causes it. The tail is the "effect".'
+    sentence = "Ann founded Acme in 1990 ."
+    assert parse_explanation("Ann founded Acme in 1990.", sentence) == {"explanation": None, "problem": REPEATS}
+    assert parse_explanation("Founding a company makes Ann its founder.", sentence)["explanation"]
     assert parse_explanation("") == {"explanation": None, "problem": EMPTY}
     assert parse_explanation("Because.") == {"explanation": None, "problem": TOO_SHORT}
 

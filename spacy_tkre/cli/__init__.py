@@ -1,5 +1,5 @@
 """Command-line interface: importing the command modules registers them on ``app``."""
 from .app import app
-from . import convert, episodes, evaluate, pretrain, report, sample, score_semeval, split  # noqa: F401  (register commands)
+from . import convert, episodes, evaluate, explain, pretrain, report, sample, score_semeval, split, synthesize  # noqa: F401,E501  (register commands)
 
 __all__ = ["app"]

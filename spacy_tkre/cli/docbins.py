@@ -1,15 +1,15 @@
-"""Reading DocBins for the commands, with a clear error for a file that is not a DocBin."""
+"""Reading DocBins for the commands: a file that cannot be read ends the command with its message."""
 from pathlib import Path
 from typing import List
 
-import spacy
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 from wasabi import msg
 
+from ..docbins import read_docbin
 
-def read_docbin(path: Path) -> List[Doc]:
-    """All docs of a .spacy file; exit with a message naming the file when it cannot be read."""
+
+def read_docbin_or_exit(path: Path) -> List[Doc]:
     try:
-        return list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
-    except Exception as error:  # DocBin raises several types for a damaged or foreign file
-        msg.fail(f"Cannot read {path} as a spaCy DocBin (.spacy): {error}", exits=1)
+        return read_docbin(path)
+    except ValueError as error:
+        msg.fail(str(error), exits=1)

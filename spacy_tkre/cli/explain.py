@@ -11,7 +11,7 @@ from ..convert.docs import DEFAULT_NEGATIVE_LABEL
 from ..llm.explanation.run import explain, select_examples
 from ..llm.loading import cache_stats, load_llm_component
 from .app import app
-from .docbins import read_docbin
+from .docbins import read_docbin_or_exit
 
 
 @app.command("explain", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -40,7 +40,7 @@ def explain_command(
     overrides = parse_config_overrides(ctx.args)
     if gpu_id is not None:
         overrides[f"components.{component}.model.gpu_id"] = gpu_id
-    docs = select_examples(read_docbin(support_path), per_label, seed, negative_label, labels)
+    docs = select_examples(read_docbin_or_exit(support_path), per_label, seed, negative_label, labels)
     if not docs:
         wanted = f"with the labels {labels}" if labels else f"other than {negative_label!r}"
         msg.fail(f"{support_path} has no relation {wanted}: nothing to explain.", exits=1)

@@ -7,7 +7,7 @@ from wasabi import msg
 
 from ..sampling import sample_k_shot
 from .app import app
-from .docbins import read_docbin
+from .docbins import read_docbin_or_exit
 
 
 @app.command("sample")
@@ -18,7 +18,7 @@ def sample(
     seed: int = typer.Option(13, "--seed", help="Sampling seed (the protocol uses 13, 21, 42, 87, 100)"),
 ) -> None:
     """Sample K examples per relation label, negative label included; warn about labels with fewer than K."""
-    docs = read_docbin(input_path)
+    docs = read_docbin_or_exit(input_path)
     chosen, counts = sample_k_shot(docs, k, seed)
     msg.table(sorted(counts.items()), header=("label", "docs"))
     short = {label: count for label, count in counts.items() if count < k}

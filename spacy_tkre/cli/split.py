@@ -7,7 +7,7 @@ from spacy.tokens import DocBin
 from wasabi import msg
 
 from .app import app
-from .docbins import read_docbin
+from .docbins import read_docbin_or_exit
 
 
 @app.command("split")
@@ -19,7 +19,7 @@ def split(
     seed: int = typer.Option(0, "--seed", help="Shuffling seed"),
 ) -> None:
     """Split INPUT into TRAIN and DEV at random (seeded); docs keep their relations."""
-    docs = read_docbin(input_path)
+    docs = read_docbin_or_exit(input_path)
     order = list(range(len(docs)))
     random.Random(seed).shuffle(order)
     n_dev = round(len(docs) * dev_fraction)

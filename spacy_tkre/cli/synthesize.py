@@ -13,7 +13,7 @@ from ..llm.loading import cache_stats, load_llm_component
 from ..llm.synthesis.run import default_max_prompts, gold_samples, synthesize
 from ..llm.validation import ConsistencyFilter, SampleValidator, schema_from_samples
 from .app import app
-from .docbins import read_docbin
+from .docbins import read_docbin_or_exit
 
 
 @app.command("synthesize", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -49,7 +49,7 @@ def synthesize_command(
     overrides = parse_config_overrides(ctx.args)
     if gpu_id is not None:
         overrides[f"components.{component}.model.gpu_id"] = gpu_id
-    support = read_docbin(support_path)
+    support = read_docbin_or_exit(support_path)
     gold = gold_samples(support, negative_label)
     if labels:
         missing = sorted(set(labels) - set(gold))

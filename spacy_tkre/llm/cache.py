@@ -104,7 +104,7 @@ class ResumableCache:
             return None
         self.stats["hit"] += 1
         cached = self._loaded.pop(self.key(doc))
-        if isinstance(self._task, KeepsResponses):
+        if isinstance(self._task, KeepsResponses) and supports_sharding(self._task):
             cached = next(iter(self._task.parse_responses([[cached]], [self._task.stored_responses(cached)])))
         return cached
 

@@ -10,7 +10,7 @@ from typing import Iterable, List, Optional, Tuple
 
 from spacy.tokens import Doc
 
-from ..cli.docbins import read_docbin
+from ..docbins import read_docbin
 from ..models.entity_marker import marked_doc
 
 CharSpan = Tuple[int, int]

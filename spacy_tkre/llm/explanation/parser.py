@@ -8,17 +8,22 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from spacy.tokens import Doc
 
+from ..diversity import similarity, words
+
 MIN_WORDS = 3
+MAX_SIMILARITY_TO_SENTENCE = 0.9
 LEAD_LABEL = re.compile(r"^\s*(explanation|answer|reason)\s*[:\-]\s*", re.IGNORECASE)
 FENCE = re.compile(r"```[a-z]*", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s)")
 
 EMPTY = "empty explanation"
 TOO_SHORT = f"explanation shorter than {MIN_WORDS} words"
+REPEATS = "explanation only repeats the sentence"
 
 
-def parse_explanation(response: str) -> Dict[str, Optional[str]]:
-    """``{"explanation": text or None, "problem": reason or None}``."""
+def parse_explanation(response: str, sentence: str = "") -> Dict[str, Optional[str]]:
+    """``{"explanation": text or None, "problem": reason or None}``; ``sentence`` is the explained text, which
+    small models often just copy back."""
     text = FENCE.sub("", response or "").strip()
     paragraphs = [part for part in re.split(r"\n\s*\n", text) if part.strip()]
     text = LEAD_LABEL.sub("", paragraphs[0]) if paragraphs else ""
@@ -30,6 +35,8 @@ def parse_explanation(response: str) -> Dict[str, Optional[str]]:
         return {"explanation": None, "problem": EMPTY}
     if len(text.split()) < MIN_WORDS:
         return {"explanation": None, "problem": TOO_SHORT}
+    if sentence and similarity(words(text), words(sentence)) >= MAX_SIMILARITY_TO_SENTENCE:
+        return {"explanation": None, "problem": REPEATS}
     return {"explanation": text, "problem": None}
 
 
@@ -43,5 +50,6 @@ def _complete_sentences(text: str) -> str:
 
 def parse_responses_v1(task: Any, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[List[Dict[str, Optional[str]]]]:
     """spacy-llm parser protocol: per doc, one parsed explanation per response."""
-    for _, doc_responses in zip(shards, responses):
-        yield [parse_explanation(response) for response in doc_responses]
+    for doc_shards, doc_responses in zip(shards, responses):
+        sentence = list(doc_shards)[0].text
+        yield [parse_explanation(response, sentence) for response in doc_responses]

@@ -56,7 +56,7 @@ class SynthesisRun:
             labels[label] = {
                 "wanted": self.per_label,
                 "accepted": len(state.accepted),
-                "yield": len(state.accepted) / self.per_label if self.per_label else None,
+                "yield": len(state.accepted) / self.per_label,
                 "shortfall": self.per_label - len(state.accepted),
                 "prompts": state.prompts,
                 "proposed": state.proposed,
@@ -73,7 +73,7 @@ class SynthesisRun:
             "total": {
                 "wanted": self.per_label * len(labels),
                 "accepted": len(synthetic),
-                "yield": len(synthetic) / (self.per_label * len(labels)) if labels and self.per_label else None,
+                "yield": len(synthetic) / (self.per_label * len(labels)) if labels else None,
                 "prompts": sum(entry["prompts"] for entry in labels.values()),
                 "proposed": sum(entry["proposed"] for entry in labels.values()),
                 "surplus": sum(entry["surplus"] for entry in labels.values()),
@@ -128,6 +128,8 @@ def synthesize(
     """Run synthesis with the ``llm`` component ``llm`` (its task must be ``spacy_tkre.RelationSynthesis.v1``);
     the prompts show the entity types the validator's schema allows."""
     task = llm.task
+    if per_label < 1 or max_prompts < 1:
+        raise ValueError(f"per_label and max_prompts must be >= 1, got {per_label} and {max_prompts}.")
     if not isinstance(task, RelationSynthesisTask):
         raise ValueError(
             f"The component's task is {type(task).__name__}; synthesis needs spacy_tkre.RelationSynthesis.v1 "
