@@ -95,3 +95,11 @@ def test_render_draws_one_arc_per_relation(doc):
     ]
     html = render(doc)
     assert "born_in" in html and "worked_in" in html and "<svg" in html
+
+
+def test_render_draws_arguments_that_are_not_entities(doc):
+    relations = doc._.relations
+    doc._.relations = relations + [Relation(doc[7:8], doc.ents[2], "verb_at")]  # "worked" is no entity
+    arcs = relation_arcs(doc)
+    assert [w["text"] for w in arcs["words"]] == ["Marie Curie", "was born in", "Warsaw", "and", "worked", "in", "Paris", "."]
+    assert {"start": 4, "end": 6, "label": "verb_at", "dir": "right"} in arcs["arcs"]
