@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import spacy
 import typer
@@ -32,6 +32,8 @@ def main(
     steps: int = typer.Option(100),
     learn_rate: float = typer.Option(1e-4, help="Peak rate (the tok2vec_cnn variant uses 10x)"),
     dataset: str = typer.Option("semeval"),
+    encoder: Optional[str] = typer.Option(None, help="Encoder folder (e.g. a pre-trained OUT/final) for --paths.encoder"),
+    name: Optional[str] = typer.Option(None, help="Variant name in the records (default: --variant)"),
     results: Path = typer.Option(Path("bench/results/results.jsonl")),
     work_dir: Path = typer.Option(Path("bench/out/kshot")),
 ) -> None:
@@ -52,15 +54,16 @@ def main(
                  "--training.eval_frequency", str(steps), "--training.optimizer.learn_rate.initial_rate", str(rate),
                  "--training.optimizer.learn_rate.total_steps", str(steps),
                  "--training.optimizer.learn_rate.warmup_steps", str(max(1, steps // 10)),
-                 "--training.logger.progress_bar", "false"],
+                 "--training.logger.progress_bar", "false", *(["--paths.encoder", encoder] if encoder else [])],
                 check=True,
             )
             train_seconds = time.perf_counter() - start
             metrics = json_metrics(evaluate_pipeline(spacy.load(run_dir / "model-last"), test))
-            record = make_record(dataset, variant, metrics, time.perf_counter() - start, k=k_value, seed=seed_value,
-                                 train_docs=len(support), steps=steps, learn_rate=rate, train_seconds=round(train_seconds, 1))
+            record = make_record(dataset, name or variant, metrics, time.perf_counter() - start, k=k_value, seed=seed_value,
+                                 train_docs=len(support), steps=steps, learn_rate=rate, train_seconds=round(train_seconds, 1),
+                                 encoder=encoder)
             append_record(results, record)
-            print(f"{variant} K={k_value} seed={seed_value}: macro-F1 {100 * metrics['rel_macro_f']:.2f}, "
+            print(f"{name or variant} K={k_value} seed={seed_value}: macro-F1 {100 * metrics['rel_macro_f']:.2f}, "
                   f"micro-F1 {100 * metrics['rel_micro_f']:.2f} ({record['wall_time']}s)", flush=True)
 
 
