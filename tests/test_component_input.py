@@ -1,6 +1,5 @@
 """Bad and unusual input for tkre_relation_extractor: it never crashes and never loses data silently."""
 import pytest
-import spacy
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed

@@ -1,10 +1,7 @@
 """The tkre_relation_extractor component: training, saving, loading, bad input."""
-import random
 
-import numpy
 import pytest
 import spacy
-from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
