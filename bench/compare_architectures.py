@@ -33,10 +33,11 @@ def main(
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "spacy", "train", str(config_path), "--output", str(work_dir / name),
-             "--paths.train", str(train), "--paths.dev", str(dev), "--training.max_epochs", str(epochs),
+             "--paths.train", str(train), "--paths.dev", str(dev), "--training.max_epochs", "0",
+             "--training.max_steps", str(total_steps),
              "--training.optimizer.learn_rate.total_steps", str(total_steps),
              "--training.optimizer.learn_rate.warmup_steps", str(max(1, total_steps // 10)),
-             "--training.eval_frequency", str(total_steps)],
+             "--training.eval_frequency", str(total_steps // 2)],
             check=True,
         )
         meta = json.loads((work_dir / name / "model-best" / "meta.json").read_text())
