@@ -7,23 +7,19 @@ projection of every position, on the same sentences, masks, encoder and batch si
 Each mode times full training steps (forward, backward, AdamW step) over ``--limit`` sentences after one warm-up
 batch, starting from the same weights; ``--projection`` runs one mode only.
 """
-import json
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List
 
-import matplotlib
+import torch
+import typer
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
-import typer  # noqa: E402
-
-import spacy_tkre  # noqa: E402,F401  (registers doc._.relations)
-from spacy_tkre.models.encoder import resolve_encoder_name  # noqa: E402
-from spacy_tkre.pretraining import MSLM, load_masked_lm  # noqa: E402
-from spacy_tkre.pretraining.data import read_examples  # noqa: E402
+import spacy_tkre  # noqa: F401  (registers doc._.relations)
+from bar_chart import save_result
+from spacy_tkre.models.encoder import resolve_encoder_name
+from spacy_tkre.pretraining import MSLM, load_masked_lm
+from spacy_tkre.pretraining.data import read_examples
 
 MODES = {"masked": True, "full": False}
 
@@ -72,16 +68,8 @@ def main(
     }
     if len(rates) == 2:
         result["speedup"] = round(rates["masked"] / rates["full"], 3)
-    print(json.dumps(result, indent=2))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2), encoding="utf8")
-    plt.figure(figsize=(5, 3))
-    plt.bar([f"{mode} positions" for mode in rates], list(rates.values()), color=["tab:blue", "grey"][: len(rates)])
-    plt.ylabel("sentences / s (train step)")
-    plt.title(f"MSLM pre-training throughput, {Path(encoder).name}")
-    plt.tight_layout()
-    plt.savefig(output.with_suffix(".png"), dpi=120)
-
+    save_result(result, output, {f"{mode} positions": rate for mode, rate in rates.items()}, ["tab:blue", "grey"],
+                "sentences / s (train step)", f"MSLM pre-training throughput, {Path(encoder).name}")
 
 if __name__ == "__main__":
     typer.run(main)

@@ -6,19 +6,15 @@ Both run on the same docs (gold entities set), same batch size, same encoder wei
 spacy-transformers TransformerModel inside the component, called on the original docs; the component adds
 candidate pairs, marked contexts, pooling and the classifier. The ratio is the overhead of relation extraction.
 """
-import json
 import time
 from pathlib import Path
 
-import matplotlib
+import spacy
+import typer
+from spacy.util import minibatch
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import spacy  # noqa: E402
-import typer  # noqa: E402
-from spacy.util import minibatch  # noqa: E402
-
-from spacy_tkre.corpus import create_gold_ents_corpus  # noqa: E402
+from bar_chart import save_result
+from spacy_tkre.corpus import create_gold_ents_corpus
 
 
 def docs_per_second(run, docs, batch_size: int, repeats: int) -> float:
@@ -53,16 +49,8 @@ def main(
         "component_docs_per_s": round(component, 1), "encoder_docs_per_s": round(bare, 1),
         "ratio": round(component / bare, 3),
     }
-    print(json.dumps(result, indent=2))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2))
-    plt.figure(figsize=(5, 3))
-    plt.bar(["bare encoder", "relation extractor"], [bare, component], color=["grey", "tab:blue"])
-    plt.ylabel("docs / s (CPU)")
-    plt.title(f"SemEval test, {len(docs)} docs, batch {batch_size}: ratio {component / bare:.2f}")
-    plt.tight_layout()
-    plt.savefig(output.with_suffix(".png"), dpi=120)
-
+    save_result(result, output, {"bare encoder": bare, "relation extractor": component}, ["grey", "tab:blue"],
+                "docs / s (CPU)", f"SemEval test, {len(docs)} docs, batch {batch_size}: ratio {component / bare:.2f}")
 
 if __name__ == "__main__":
     typer.run(main)
