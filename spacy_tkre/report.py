@@ -12,13 +12,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 Group = Tuple[str, str, Any]  # dataset, variant, K
 
 
+def _variant(record: Dict[str, Any]) -> str:
+    """The variant, with the episode width for N-way records so 5-way and 10-way results are never pooled."""
+    n_way = record.get("n_way")
+    return f"{record['variant']} {n_way}-way" if n_way else record["variant"]
+
+
 def summarize(records: List[Dict[str, Any]], metric: str) -> Dict[Group, List[float]]:
     """The metric's values per (dataset, variant, K), one per seed; records without the metric are left out."""
     groups: Dict[Group, List[float]] = defaultdict(list)
     for record in records:
         value = record.get("metrics", {}).get(metric)
         if isinstance(value, (int, float)):
-            groups[(record["dataset"], record["variant"], record.get("k"))].append(float(value))
+            groups[(record["dataset"], _variant(record), record.get("k"))].append(float(value))
     return dict(groups)
 
 

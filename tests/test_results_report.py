@@ -38,3 +38,14 @@ def test_missing_metric_fails(tmp_path):
     append_record(results, make_record("semeval", "finetune", {"rel_micro_f": 0.5}, 1.0, k=8, seed=13))
     result = CliRunner().invoke(app, ["report", str(results), "--metric", "rel_macro_f"])
     assert result.exit_code == 1 and "has the metric 'rel_macro_f'" in " ".join(result.output.split())
+
+
+def test_n_way_results_are_not_pooled(tmp_path):
+    results = tmp_path / "results.jsonl"
+    for n_way, accuracy in ((5, 0.4), (10, 0.2)):
+        append_record(results, make_record("val_wiki", "encoder", {"accuracy": accuracy}, 1.0, k=1, seed=0, n_way=n_way))
+    table = tmp_path / "table.md"
+    result = CliRunner().invoke(app, ["report", str(results), "--metric", "accuracy", "--markdown", str(table)])
+    assert result.exit_code == 0, result.output
+    assert "| val_wiki | encoder 5-way | 1 | 40.00 ± 0.00 | 1 |" in table.read_text()
+    assert "| val_wiki | encoder 10-way | 1 | 20.00 ± 0.00 | 1 |" in table.read_text()
