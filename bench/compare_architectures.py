@@ -24,6 +24,7 @@ def main(
     epochs: int = typer.Option(2),
     batch_size: int = typer.Option(16),
     learn_rate: float = typer.Option(5e-5, help="Peak learning rate for both variants"),
+    seed: int = typer.Option(42, help="Training seed (system.seed)"),
 ) -> None:
     work_dir.mkdir(parents=True, exist_ok=True)
     n_train = len(read_docbin(train))
@@ -37,14 +38,14 @@ def main(
              "--paths.train", str(train), "--paths.dev", str(dev), "--training.max_epochs", "0",
              "--training.max_steps", str(total_steps),
              "--training.optimizer.learn_rate.total_steps", str(total_steps),
-             "--training.optimizer.learn_rate.initial_rate", str(learn_rate),
+             "--training.optimizer.learn_rate.initial_rate", str(learn_rate), "--system.seed", str(seed),
              "--training.optimizer.learn_rate.warmup_steps", str(max(1, total_steps // 10)),
              "--training.eval_frequency", str(total_steps // 2)],
             check=True,
         )
         meta = json.loads((work_dir / name / "model-best" / "meta.json").read_text())
         results[name] = {
-            "train_docs": n_train, "epochs": epochs, "steps": total_steps, "learn_rate": learn_rate, "train_seconds": round(time.perf_counter() - start, 1),
+            "train_docs": n_train, "epochs": epochs, "steps": total_steps, "learn_rate": learn_rate, "seed": seed, "train_seconds": round(time.perf_counter() - start, 1),
             **{k: v for k, v in meta["performance"].items() if k.startswith("rel_") and isinstance(v, float)},
         }
         print(name, results[name], flush=True)
