@@ -6,8 +6,8 @@ from typing import Any, Dict, Union
 from spacy.language import Language
 
 from .corpus import create_gold_ents_corpus
-from .scoring.relation_scorer import aligned_labels, score_relations
-from .scoring.semeval import SemEvalResult, score_semeval
+from .scoring.relation_scorer import aligned_labels, score_labels
+from .scoring.semeval import SemEvalResult
 
 
 def evaluate_pipeline(nlp: Language, data_path: Union[str, Path], component: str = "tkre_relation_extractor", batch_size: int = 64) -> Dict[str, Any]:
@@ -24,8 +24,7 @@ def evaluate_pipeline(nlp: Language, data_path: Union[str, Path], component: str
     for example, doc in zip(examples, nlp.pipe((eg.predicted for eg in examples), batch_size=batch_size)):
         example.predicted = doc
     seconds = time.perf_counter() - start
-    metrics = score_relations(examples, negative_label=negative_label)
-    official = score_semeval(*aligned_labels(examples, negative_label), negative_label=negative_label)
+    metrics, official = score_labels(*aligned_labels(examples, negative_label), negative_label)
     metrics.update(
         {
             "rel_per_label": {

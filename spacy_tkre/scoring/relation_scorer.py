@@ -21,17 +21,21 @@ import spacy
 from spacy.training import Example
 
 from ..relations import relations_by_pair
-from .semeval import score_semeval
+from .semeval import SemEvalResult, score_semeval
 
 
 def score_relations(examples: Iterable[Example], negative_label: str = "Other", **kwargs: Any) -> Dict[str, Any]:
     """Score predicted against reference relations; ``**kwargs`` absorbs what spaCy passes to every scorer."""
-    gold, predicted = aligned_labels(examples, negative_label)
+    return score_labels(*aligned_labels(examples, negative_label), negative_label)[0]
+
+
+def score_labels(gold: List[str], predicted: List[str], negative_label: str) -> Tuple[Dict[str, Any], SemEvalResult]:
+    """The scorer's metrics over aligned labels, with the official ``SemEvalResult`` they were taken from."""
     true_positives = sum(1 for g, p in zip(gold, predicted) if p != negative_label and p == g)
     precision = _ratio(true_positives, sum(1 for label in predicted if label != negative_label))
     recall = _ratio(true_positives, sum(1 for label in gold if label != negative_label))
     official = score_semeval(gold, predicted, negative_label=negative_label)
-    return {
+    metrics = {
         "rel_micro_p": precision,
         "rel_micro_r": recall,
         "rel_micro_f": _ratio(2 * precision * recall, precision + recall),
@@ -42,6 +46,7 @@ def score_relations(examples: Iterable[Example], negative_label: str = "Other", 
             if relation_type != negative_label
         },
     }
+    return metrics, official
 
 
 def aligned_labels(examples: Iterable[Example], negative_label: str) -> Tuple[List[str], List[str]]:
