@@ -5,6 +5,8 @@
 
 Recipe (same for every K): batch 16, ``--steps`` optimizer steps with 10% warm-up then linear decay, no
 early stopping (the K-shot set is also the nominal dev set; model-last is scored on the test set).
+``--encoder`` and ``--synthetic`` may name the seed's own files with ``{seed}``, e.g. a pre-trained
+``out/s{seed}/final`` or LLM samples ``syn_s{seed}.spacy`` added to the seed's gold training set.
 """
 import subprocess
 import sys
@@ -33,6 +35,7 @@ def main(
     learn_rate: float = typer.Option(1e-4, help="Peak rate (the tok2vec_cnn variant uses 10x)"),
     dataset: str = typer.Option("semeval"),
     encoder: Optional[str] = typer.Option(None, help="Encoder folder (e.g. a pre-trained OUT/final) for --paths.encoder"),
+    synthetic: Optional[str] = typer.Option(None, help="Synthetic samples (.spacy) added to the gold training set"),
     name: Optional[str] = typer.Option(None, help="Variant name in the records (default: --variant)"),
     results: Path = typer.Option(Path("bench/results/results.jsonl")),
     work_dir: Path = typer.Option(Path("bench/out/kshot")),
@@ -42,26 +45,29 @@ def main(
     rate = learn_rate * (10 if variant == "tok2vec_cnn" else 1)
     for k_value in k:
         for seed_value in seed:
-            run_dir = work_dir / f"{variant}_k{k_value}_s{seed_value}"
+            run_dir = work_dir / f"{name or variant}_k{k_value}_s{seed_value}"
             support, _ = sample_k_shot(pool, k_value, seed_value)
             run_dir.mkdir(parents=True, exist_ok=True)
             DocBin(docs=support, store_user_data=True).to_disk(run_dir / "support.spacy")
+            extra = list(read_docbin(synthetic.format(seed=seed_value))) if synthetic else []
+            DocBin(docs=support + extra, store_user_data=True).to_disk(run_dir / "train.spacy")
+            seed_encoder = encoder.format(seed=seed_value) if encoder else None
             start = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "spacy", "train", str(config), "--output", str(run_dir),
-                 "--paths.train", str(run_dir / "support.spacy"), "--paths.dev", str(run_dir / "support.spacy"),
+                 "--paths.train", str(run_dir / "train.spacy"), "--paths.dev", str(run_dir / "support.spacy"),
                  "--system.seed", str(seed_value), "--training.max_epochs", "0", "--training.max_steps", str(steps),
                  "--training.eval_frequency", str(steps), "--training.optimizer.learn_rate.initial_rate", str(rate),
                  "--training.optimizer.learn_rate.total_steps", str(steps),
                  "--training.optimizer.learn_rate.warmup_steps", str(max(1, steps // 10)),
-                 "--training.logger.progress_bar", "false", *(["--paths.encoder", encoder] if encoder else [])],
+                 "--training.logger.progress_bar", "false", *(["--paths.encoder", seed_encoder] if seed_encoder else [])],
                 check=True,
             )
             train_seconds = time.perf_counter() - start
             metrics = json_metrics(evaluate_pipeline(spacy.load(run_dir / "model-last"), test))
             record = make_record(dataset, name or variant, metrics, time.perf_counter() - start, k=k_value, seed=seed_value,
-                                 train_docs=len(support), steps=steps, learn_rate=rate, train_seconds=round(train_seconds, 1),
-                                 encoder=encoder)
+                                 train_docs=len(support), synthetic_docs=len(extra), steps=steps, learn_rate=rate,
+                                 train_seconds=round(train_seconds, 1), encoder=seed_encoder)
             append_record(results, record)
             print(f"{name or variant} K={k_value} seed={seed_value}: macro-F1 {100 * metrics['rel_macro_f']:.2f}, "
                   f"micro-F1 {100 * metrics['rel_micro_f']:.2f} ({record['wall_time']}s)", flush=True)

@@ -115,3 +115,15 @@ def test_whitespace_tokens_without_wordpieces(trained_nlp):
     doc = with_ents(trained_nlp, words, [(0, 1, "PER"), (5, 6, "ORG")])
     doc = trained_nlp(doc)
     assert all(r.label in {"works_for", "based_in", "lives_in"} for r in doc._.relations)
+
+
+def test_training_docs_missing_their_gold_entities_are_counted(tiny_encoder_dir):
+    fix_random_seed(0)
+    nlp = make_nlp(tiny_encoder_dir)
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    without_ents = [Example(nlp.make_doc(eg.reference.text), eg.reference) for eg in examples]
+    nlp.update(without_ents, sgd=optimizer)
+    nlp.update(without_ents[:1], sgd=optimizer)
+    skipped = nlp.get_pipe("tkre_relation_extractor").skipped
+    assert skipped["predicted doc without the gold entities"] == len(examples) + 1

@@ -227,12 +227,17 @@ class RelationExtractor(TrainablePipe):
         return float(loss), d_scores
 
     def _warn_if_entities_missing(self, examples: List[Example]) -> None:
-        if any(not eg.predicted.ents and eg.reference.ents for eg in examples) and "no entities" not in self.skipped:
-            self.skipped["no entities"] += 1
+        """Count training docs whose gold entities are missing from the predicted doc; warn at the first."""
+        reason = "predicted doc without the gold entities"
+        missing = sum(1 for eg in examples if not eg.predicted.ents and eg.reference.ents)
+        if not missing:
+            return
+        if reason not in self.skipped:
             msg.warn(
                 f"{self.name}: training docs have gold entities but the predicted docs have none. Read the corpus "
                 "with spacy_tkre.GoldEntsCorpus.v1 or put an entity recognizer before this component."
             )
+        self.skipped[reason] += missing
 
     def score(self, examples: Iterable[Example], **kwargs) -> Dict:
         return self.scorer(examples, negative_label=self.negative_label, **kwargs) if self.scorer else {}
