@@ -282,6 +282,15 @@ def test_stage2_starts_from_stage1_and_saved_folders_load(data_dir, tiny_encoder
     assert {entry["stage"] for entry in history} == {"stage1", "stage2"} and "scl" in history[-1]
 
 
+def test_stage1_of_a_full_run_equals_an_mslm_only_run(data_dir, tiny_encoder_dir, tmp_path):
+    """The ablation's "MSLM only" encoder is the full run's stage1 folder: stage 2 must not change how stage 1 runs."""
+    pretrain(settings_for(data_dir, tiny_encoder_dir), tmp_path / "full")
+    mslm_only = pretrain(settings_for(data_dir, tiny_encoder_dir, **{"pretraining.stages.stage2.epochs": 0}), tmp_path / "mslm")
+    stage1 = weights_digest(AutoModel.from_pretrained(str(tmp_path / "full" / "stage1")))
+    assert stage1 == weights_digest(AutoModel.from_pretrained(str(mslm_only)))
+    assert stage1 != weights_digest(AutoModel.from_pretrained(str(tiny_encoder_dir)))
+
+
 def test_final_folder_loads_in_automodel_and_as_the_component_encoder(data_dir, tiny_encoder_dir, tmp_path):
     from test_relation_extractor import make_nlp, predicted_triples, train_examples
 
