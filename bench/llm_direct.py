@@ -5,7 +5,8 @@ local model, scored by the same official scorer as the relation extractor; appen
 
 The model is shown the gold entities (as the relation extractor is) and chooses among the undirected relation
 names; which entity it makes ``dep`` gives the direction: ``dep`` = e1 means ``(e1,e2)``, ``dep`` = e2 ``(e2,e1)``.
-A doc for which it names no relation between the two entities is predicted ``Other``. Answers are cached in
+A doc for which it names no relation between the two entities is predicted ``Other``; answers naming an
+unknown relation, an entity twice or an entity index the doc lacks are counted. Answers are cached in
 ``--cache-dir``, so a rerun resumes.
 """
 import random
@@ -51,6 +52,8 @@ def main(
     docs: int = typer.Option(200, help="Test docs scored (a seeded random subset; 0 = all)"),
     seed: int = typer.Option(0, help="Seed of the subset and of the model's sampling"),
     max_new_tokens: int = typer.Option(60),
+    response_prefix: str = typer.Option('{"dep": ', help="Start of every answer; without it SmolLM2-135M never "
+                                        "writes the task's JSON lines"),
     cpu_threads: Optional[int] = typer.Option(1),
     cache_dir: Path = typer.Option(Path("bench/out/llm_direct_cache")),
     results: Path = typer.Option(Path("bench/results/results.jsonl")),
@@ -61,7 +64,8 @@ def main(
         "save_io": False,
         "task": {"@llm_tasks": "spacy.REL.v1", "labels": list(definitions), "label_definitions": definitions},
         "model": {"@llm_models": "spacy_tkre.LocalCausalLM.v1", "max_new_tokens": max_new_tokens, "do_sample": False,
-                  "batch_size": 8, "seed": seed, "cpu_threads": cpu_threads},
+                  "batch_size": 8, "seed": seed, "cpu_threads": cpu_threads,
+                  "response_prefix": response_prefix},
         "cache": {"@llm_misc": "spacy.BatchCache.v1", "path": str(cache_dir), "batch_size": 8, "max_batches_in_mem": 4},
     })
     examples: List[Example] = list(create_gold_ents_corpus(test)(nlp))
