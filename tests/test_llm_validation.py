@@ -53,6 +53,7 @@ def test_every_check_has_its_reason():
     assert reason(check, draft(ok, "Bob", "Acme")) == v.HEAD_NOT_FOUND
     assert reason(check, draft(ok, "Ann", "Globex")) == v.TAIL_NOT_FOUND
     assert reason(check, draft(ok, "Ann", "Ann")) == v.OVERLAP
+    assert reason(check, draft("Ann met Ann in Oslo .", "Ann", "ann")) == v.SAME_WORDS
     assert reason(check, draft("Acme hired Ann in Oslo .", "Ann", "Acme")) == v.HEAD_AFTER_TAIL
     assert reason(check, draft(GOLD[0], "Mia", "Oracle")) == v.GOLD_COPY
     assert reason(check, draft("Mia works for Oracle in Dallas .", "Mia", "Oracle")) == v.NEAR_GOLD

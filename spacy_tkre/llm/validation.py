@@ -24,6 +24,7 @@ TOO_LONG = "context too long"
 HEAD_NOT_FOUND = "head not found in context"
 TAIL_NOT_FOUND = "tail not found in context"
 OVERLAP = "head and tail overlap"
+SAME_WORDS = "head and tail are the same words"
 HEAD_AFTER_TAIL = "head after tail (head-first data)"
 GOLD_COPY = "copy of a gold sample"
 DUPLICATE = "duplicate of an accepted sample"
@@ -96,6 +97,8 @@ class SampleValidator:
         tail = locate(doc, draft["tail"], tail_type, avoid=head)
         if tail is None:
             raise Rejected(OVERLAP if locate(doc, draft["tail"], tail_type) is not None else TAIL_NOT_FOUND)
+        if head.text.lower() == tail.text.lower():  # two mentions of one thing ("the Queen ... the Queen")
+            raise Rejected(SAME_WORDS)
         if self._head_first and head.start > tail.start:
             raise Rejected(HEAD_AFTER_TAIL)
         self._check_novelty(words(doc.text))
