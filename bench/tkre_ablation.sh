@@ -14,7 +14,7 @@ sources=(--paths.train "$data/support.spacy" --paths.synthetic "$data/synthetic.
 python -m spacy_tkre pretrain configs/pretrain.cfg "$data/pretrain_full" "${sources[@]}" --resume
 python -m spacy_tkre pretrain configs/pretrain.cfg "$data/pretrain_scl" "${sources[@]}" --resume \
     --pretraining.stages.stage1.epochs 0 --pretraining.stages.stage2.objectives.mslm.weight 0
-kshot=(python bench/kshot.py "$pool" "$test" --variant finetune --k "$k" --seed "$seed" --steps 80
+kshot=(python bench/kshot.py "$pool" "$test" --variant finetune --k "$k" --seed "$seed"
        --results "$results" --work-dir "$work/kshot")
 "${kshot[@]}" --encoder "$data/pretrain_full/stage1" --name tkre_mslm
 "${kshot[@]}" --encoder "$data/pretrain_full/final" --name tkre_full
