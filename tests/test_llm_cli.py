@@ -89,7 +89,9 @@ class FakeRelationLLM:
 
 
 @registry.llm_models("test.FakeRelationLLM.v1")
-def make_fake_relation_llm(log_path: Optional[str] = None, delay: float = 0.0, junk: bool = False) -> FakeRelationLLM:
+def make_fake_relation_llm(log_path: Optional[str] = None, delay: float = 0.0, junk: bool = False,
+                           name: str = "fake") -> FakeRelationLLM:
+    """``name`` changes nothing in the answers; it stands for the model a user names in a real config."""
     return FakeRelationLLM(log_path, delay, junk)
 
 
@@ -241,13 +243,26 @@ def test_resume_after_corrupt_cache_entry_regenerates_it(workdir):
     invoke(*args)
     first = read_samples(output)
     answered = len([e for e in read_log(log) if e["event"] == "answer"])
-    entry = sorted((workdir / "out.cache").glob("*.doc"))[0]
+    entry = sorted((workdir / "out.cache").rglob("*.doc"))[0]
     entry.write_bytes(entry.read_bytes()[:-20])
     with pytest.warns(UserWarning, match="damaged"):
         invoke(*args)
     assert read_samples(output) == first
     assert len([e for e in read_log(log) if e["event"] == "answer"]) == answered + 1
-    assert len(list((workdir / "out.cache").glob("*.corrupt"))) == 1
+    assert len(list((workdir / "out.cache").rglob("*.corrupt"))) == 1
+
+
+def test_another_model_is_not_served_the_first_models_answers(workdir):
+    output, log = workdir / "out.spacy", workdir / "log.jsonl"
+    args = ("synthesize", workdir / "batch.cfg", workdir / "support.spacy", output, "--per-label", 3,
+            "--components.synthesis.model.log_path", log)
+    invoke(*args)
+    answered = len([e for e in read_log(log) if e["event"] == "answer"])
+    invoke(*args, "--components.synthesis.model.delay", 0.001)  # not the model's identity: all from the cache
+    assert len([e for e in read_log(log) if e["event"] == "answer"]) == answered
+    invoke(*args, "--components.synthesis.model.name", "another-model")
+    assert len([e for e in read_log(log) if e["event"] == "answer"]) == 2 * answered
+    assert len(list((workdir / "out.cache").iterdir())) == 2
 
 
 def test_killed_run_resumes_without_loss_duplicates_or_repeated_prompts(workdir):

@@ -2,8 +2,10 @@
 
 A provider config (``configs/llm_*.cfg``) holds a synthesis and an explanation component; a command builds only
 the one it needs (each would otherwise load its own copy of a local model) and points its cache at the run's
-cache directory through ``[paths] cache``.
+cache directory through ``[paths] cache``, in a subfolder per model.
 """
+import hashlib
+import json
 import warnings
 from pathlib import Path
 from typing import Any, Dict, Tuple
@@ -12,6 +14,10 @@ from spacy import util
 from spacy.language import Language
 
 from .cache import ResumableCache
+
+# The model settings that say which model answers, across spacy-llm's models and ours. Settings outside this list
+# (threads, device, batch size, logging) may change between a run and its resume without losing the cache.
+MODEL_IDENTITY_KEYS = ("@llm_models", "name", "model", "path", "endpoint")
 
 
 def load_llm_component(config_path: Path, component: str, cache_dir: Path, overrides: Dict[str, Any]) -> Tuple[Language, Any]:
@@ -25,7 +31,7 @@ def load_llm_component(config_path: Path, component: str, cache_dir: Path, overr
             f"{config_path} has no `cache` under [paths]: add `cache = null` there and `path = ${{paths.cache}}` to "
             f"[components.{component}.cache], so each run can name its cache directory."
         )
-    config["paths"]["cache"] = str(cache_dir)
+    config["paths"]["cache"] = str(model_cache_dir(cache_dir, config.interpolate()["components"][component]["model"]))
     others = [name for name in config["nlp"]["pipeline"] if name != component]
     nlp = util.load_model_from_config(config, auto_fill=True, exclude=others)
     llm = nlp.get_pipe(component)
@@ -35,6 +41,13 @@ def load_llm_component(config_path: Path, component: str, cache_dir: Path, overr
             "prompts again."
         )
     return nlp, llm
+
+
+def model_cache_dir(cache_dir: Path, model_config: Dict[str, Any]) -> Path:
+    """``cache_dir``'s subfolder for one model, so a rerun with another model never gets the first one's answers."""
+    identity = {key: model_config.get(key) for key in MODEL_IDENTITY_KEYS}
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf8")).hexdigest()[:12]
+    return cache_dir / f"model-{digest}"
 
 
 def component_cache(llm: Any) -> Any:
