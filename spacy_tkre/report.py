@@ -41,19 +41,22 @@ def markdown_table(groups: Dict[Group, List[float]], metric: str, scale: float =
 
 
 def plot_against_k(groups: Dict[Group, List[float]], metric: str, path: Path, scale: float = 100.0) -> None:
-    """One line per (dataset, variant) over K with std error bars; groups without K are not drawn."""
+    """One line per (dataset, variant) over K with std error bars; groups without K are not drawn. Series are
+    dodged sideways a little so that the many variants measured at one K do not hide each other."""
     series: Dict[Tuple[str, str], List[Tuple[int, float, float]]] = defaultdict(list)
     for (dataset, variant, k), values in groups.items():
         if k is not None:
             series[(dataset, variant)].append((k, *_mean_std(values)))
-    plt.figure(figsize=(6, 4))
-    for (dataset, variant), points in sorted(series.items()):
+    plt.figure(figsize=(9, 4.5))
+    colours = plt.get_cmap("tab20").colors
+    for index, ((dataset, variant), points) in enumerate(sorted(series.items())):
         points.sort()
-        plt.errorbar([p[0] for p in points], [scale * p[1] for p in points], yerr=[scale * p[2] for p in points],
-                     marker="o", capsize=3, label=f"{dataset}: {variant}")
+        dodge = 0.3 * (index - (len(series) - 1) / 2)
+        plt.errorbar([p[0] + dodge for p in points], [scale * p[1] for p in points], yerr=[scale * p[2] for p in points],
+                     marker="o", capsize=3, color=colours[index % len(colours)], label=f"{dataset}: {variant}")
     plt.xlabel("K (examples per label)")
     plt.ylabel(metric)
-    plt.legend(fontsize=8)
+    plt.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     plt.grid(alpha=0.3)
     plt.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
