@@ -13,7 +13,7 @@ keeps pydantic ``RelationItem`` objects in ``doc._.rel``, which no doc cache can
 import random
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 import spacy
 import typer
@@ -39,9 +39,9 @@ def undirected_definitions() -> Dict[str, str]:
     return {label[: -len("(e1,e2)")]: text for label, text in definitions.items() if label.endswith("(e1,e2)")}
 
 
-def directed(relation: Relation) -> Optional[Relation]:
+def directed(relation: Relation, relation_names: Iterable[str]) -> Optional[Relation]:
     """The SemEval label of an LLM relation between the doc's two entities, or None for an unknown relation."""
-    if relation.label not in undirected_definitions() or relation.head == relation.tail:
+    if relation.label not in relation_names or relation.head == relation.tail:
         return None
     forward = relation.head.start < relation.tail.start
     first, second = (relation.head, relation.tail) if forward else (relation.tail, relation.head)
@@ -76,7 +76,7 @@ def main(
     predicted = nlp.pipe((example.predicted for example in examples), batch_size=8)  # progress per model batch
     for example, doc in zip(examples, tqdm(predicted, total=len(examples), desc="spacy.REL.v1")):
         try:
-            relations = [directed(relation) for relation in relations_from_spacy_llm(doc, doc._.rel)]
+            relations = [directed(relation, definitions) for relation in relations_from_spacy_llm(doc, doc._.rel)]
         except ValueError:  # an entity index outside the doc's entities
             relations = [None]
 
