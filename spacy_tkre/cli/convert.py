@@ -4,10 +4,10 @@ from typing import Optional
 
 import typer
 from spacy.tokens import DocBin
-from tqdm import tqdm
 from wasabi import msg
 
 from ..convert import DEFAULT_NEGATIVE_LABEL, FORMATS, ConversionError, ConversionReport, load_label_names, read_docs
+from ..progress import progress
 from .app import app
 
 
@@ -31,7 +31,7 @@ def convert_command(
     try:
         names = load_label_names(label_names) if label_names is not None else None
         docs = read_docs(input_path, file_format, report, negative_label=negative_label, label_names=names)
-        for doc in tqdm(docs, desc=f"Converting {input_path.name}", unit=" docs", disable=None, leave=False):
+        for doc in progress(docs, desc=f"Converting {input_path.name}", unit=" docs", leave=False):
             doc_bin.add(doc)
     except (ConversionError, OSError) as error:
         msg.fail(str(error), exits=1)

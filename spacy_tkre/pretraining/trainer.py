@@ -13,11 +13,11 @@ from confection import Config
 from thinc.api import fix_random_seed
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler
-from tqdm import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerFast, get_linear_schedule_with_warmup
 from wasabi import msg
 
 from ..models.encoder import resolve_encoder_name
+from ..progress import progress
 from . import distributed
 from .checkpoint import load_checkpoint, restore_rng, rng_state, save_checkpoint
 from .config import PretrainingSettings, StageSettings
@@ -140,7 +140,7 @@ def train_epoch(training: Training, trained: torch.nn.Module, loader: DataLoader
     parameters = [parameter for parameter in training.model.parameters() if parameter.requires_grad]
     mixed_precision = training.scaler.is_enabled()
     entries = []
-    for batches in tqdm(loader, desc=desc, unit=" batches", disable=None if processes.is_main else True, leave=False):
+    for batches in progress(loader, desc=desc, unit=" batches", disable=not processes.is_main, leave=False):
         with torch.autocast(processes.device.type, dtype=torch.float16, enabled=mixed_precision):
             losses = trained(to_device(batches, processes.device))
             total = sum(objectives[name].weight * loss for name, loss in losses.items())

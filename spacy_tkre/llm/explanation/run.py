@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
 from spacy.tokens import Doc
-from tqdm import tqdm
 
+from ...progress import progress
 from .task import EXPLANATIONS_KEY, RelationExplanationTask
 
 
@@ -71,7 +71,7 @@ def explain(llm: Any, docs: Sequence[Doc], batch_size: int) -> ExplanationRun:
         )
     run = ExplanationRun()
     started = time.perf_counter()
-    for doc in tqdm(llm.pipe(docs, batch_size=batch_size), total=len(docs), desc="Explaining", unit=" docs", disable=None):
+    for doc in progress(llm.pipe(docs, batch_size=batch_size), total=len(docs), desc="Explaining", unit=" docs"):
         for entry in doc.user_data.get(EXPLANATIONS_KEY, []):
             run.asked[entry["label"]] += 1
             if entry["explanation"] is None:

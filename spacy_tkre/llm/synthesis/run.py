@@ -14,8 +14,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
-from tqdm import tqdm
 
+from ...progress import progress
 from ..diversity import diversity, similarity_to_reference
 from ..validation import Rejected, SampleValidator, reasons_total
 from .requests import Sample, make_request, read_results, sample_from_relation
@@ -141,7 +141,7 @@ def synthesize(
     }
     run = SynthesisRun(states=states, validator=validator, per_label=per_label, style=task.style)
     started = time.perf_counter()
-    with tqdm(total=per_label * len(states), desc="Synthesizing", unit=" samples", disable=None) as bar:
+    with progress(total=per_label * len(states), desc="Synthesizing", unit=" samples") as bar:
         while True:
             active = [s for s in states.values() if len(s.accepted) < per_label and s.prompts < max_prompts]
             if not active:
