@@ -19,11 +19,11 @@ import spacy
 import typer
 from spacy.training import Example
 from thinc.api import Config
-from tqdm import tqdm
 
 from spacy_tkre.corpus import create_gold_ents_corpus
 from spacy_tkre.evaluation import json_metrics
 from spacy_tkre.interop import relations_from_spacy_llm
+from spacy_tkre.progress import progress
 from spacy_tkre.relations import Relation
 from spacy_tkre.results import append_record, make_record
 from spacy_tkre.scoring.relation_scorer import aligned_labels, score_labels
@@ -74,7 +74,7 @@ def main(
     unknown = 0
     without_relation = 0  # answers from which spacy-llm's REL parser kept no relation (e.g. dep == dest)
     predicted = nlp.pipe((example.predicted for example in examples), batch_size=8)  # progress per model batch
-    for example, doc in zip(examples, tqdm(predicted, total=len(examples), desc="spacy.REL.v1")):
+    for example, doc in zip(examples, progress(predicted, total=len(examples), desc="spacy.REL.v1")):
         try:
             relations = [directed(relation, definitions) for relation in relations_from_spacy_llm(doc, doc._.rel)]
         except ValueError:  # an entity index outside the doc's entities

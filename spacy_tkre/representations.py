@@ -9,10 +9,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 from thinc.api import Model
-from tqdm import tqdm
 
 from .candidates import Pair
 from .models.encoder import PACKAGED_ENCODERS
+from .progress import progress
 from .relations import get_relations
 
 COMPONENT = "tkre_relation_extractor"
@@ -42,11 +42,11 @@ def relation_pairs(doc: Doc) -> List[Pair]:
     return [(relation.head, relation.tail) for relation in get_relations(doc)]
 
 
-def encode_relations(encoder: Model, docs: Sequence[Doc], batch_size: int = 64, progress: bool = True) -> numpy.ndarray:
+def encode_relations(encoder: Model, docs: Sequence[Doc], batch_size: int = 64) -> numpy.ndarray:
     """One vector per doc: the representation of its first annotated relation (FewRel docs hold exactly one)."""
     rows = []
     batches = minibatch(docs, batch_size)
-    for batch in tqdm(batches, total=-(-len(docs) // batch_size), desc="encoding pairs", disable=not progress):
+    for batch in progress(batches, total=-(-len(docs) // batch_size), desc="encoding pairs"):
         pairs = [relation_pairs(doc)[:1] for doc in batch]
         if any(not p for p in pairs):
             raise ValueError("Every doc to encode needs an annotated relation (doc._.relations).")
