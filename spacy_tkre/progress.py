@@ -14,6 +14,6 @@ LOG_REFRESH_SECONDS = 30.0
 
 def progress(iterable: Optional[Iterable] = None, **kwargs: Any) -> tqdm:
     """``tqdm(iterable, **kwargs)`` that is shown in logs as well as in terminals."""
-    if not sys.stderr.isatty():
+    if not kwargs.get("file", sys.stderr).isatty():
         kwargs.setdefault("mininterval", LOG_REFRESH_SECONDS)
     return tqdm(iterable, **kwargs)

@@ -18,3 +18,8 @@ def test_progress_can_still_be_switched_off(monkeypatch):
     monkeypatch.setattr(sys, "stderr", log)
     assert list(progress(range(3), disable=True, file=log)) == [0, 1, 2]
     assert log.getvalue() == ""
+
+
+def test_the_stream_written_to_decides_the_refresh_rate():
+    log = io.StringIO()  # stderr may be a terminal while the bar goes to a log file
+    assert progress(range(1), file=log).mininterval == LOG_REFRESH_SECONDS
