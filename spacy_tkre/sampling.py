@@ -36,3 +36,10 @@ def sample_k_shot(docs: Sequence[Doc], k: int, seed: int) -> Tuple[List[Doc], Di
             chosen.add(index)
             counts.update(labels_of[index])
     return [docs[i] for i in sorted(chosen)], {label: counts[label] for label in sorted(docs_with)}
+
+
+def sample_dev_set(docs: Sequence[Doc], support: Sequence[Doc], k: int, seed: int) -> Tuple[List[Doc], Dict[str, int]]:
+    """A K-shot dev set drawn from the docs not in ``support``: the few-shot practice (LM-BFF, KnowPrompt) of
+    choosing a recipe on a dev set as small as the training set and disjoint from it, never on the test set."""
+    taken = {id(doc) for doc in support}
+    return sample_k_shot([doc for doc in docs if id(doc) not in taken], k, seed)

@@ -43,3 +43,18 @@ def test_label_with_fewer_than_k_keeps_all_and_is_reported(tmp_path):
     assert "1 label(s) have fewer than 5 examples" in output and "'rare': 2" in output
     out = list(DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab))
     assert sorted(d._.relations[0].label for d in out) == ["A"] * 5 + ["rare"] * 2
+
+
+def test_dev_set_is_k_shot_and_disjoint_from_support(tmp_path):
+    docs = corpus({"A": 10, "B": 6, "Other": 20})
+    path = tmp_path / "in.spacy"
+    DocBin(docs=docs, store_user_data=True).to_disk(path)
+    args = ["sample", str(path), str(tmp_path / "k.spacy"), "--k", "3", "--seed", "13", "--dev-output", str(tmp_path / "dev.spacy")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    vocab = spacy.blank("en").vocab
+    read = lambda name: list(DocBin().from_disk(tmp_path / name).get_docs(vocab))  # noqa: E731
+    support, dev = read("k.spacy"), read("dev.spacy")
+    assert sorted(d._.relations[0].label for d in dev) == ["A"] * 3 + ["B"] * 3 + ["Other"] * 3
+    key = lambda d: (d.text, d._.relations[0].label)  # noqa: E731
+    assert not {key(d) for d in support} & {key(d) for d in dev}

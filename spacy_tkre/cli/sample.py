@@ -1,11 +1,12 @@
 """``sample``: a K-shot training set from a DocBin."""
 from pathlib import Path
+from typing import Dict, Optional
 
 import typer
 from spacy.tokens import DocBin
 from wasabi import msg
 
-from ..sampling import sample_k_shot
+from ..sampling import sample_dev_set, sample_k_shot
 from .app import app
 from .docbins import read_docbin_or_exit
 
@@ -16,10 +17,22 @@ def sample(
     output_path: Path = typer.Argument(..., dir_okay=False, help="Output .spacy file"),
     k: int = typer.Option(8, "--k", min=1, help="Examples per relation label"),
     seed: int = typer.Option(13, "--seed", help="Sampling seed (the protocol uses 13, 21, 42, 87, 100)"),
+    dev_output: Optional[Path] = typer.Option(
+        None, "--dev-output", dir_okay=False,
+        help="Also write a K-shot dev set drawn from the docs not chosen, for choosing a recipe without the test set",
+    ),
+    dev_k: Optional[int] = typer.Option(None, "--dev-k", min=1, help="Examples per label in the dev set (default: --k)"),
 ) -> None:
     """Sample K examples per relation label, negative label included; warn about labels with fewer than K."""
     docs = read_docbin_or_exit(input_path)
     chosen, counts = sample_k_shot(docs, k, seed)
+    _write(chosen, counts, k, seed, input_path, output_path)
+    if dev_output is not None:
+        dev, dev_counts = sample_dev_set(docs, chosen, dev_k or k, seed)
+        _write(dev, dev_counts, dev_k or k, seed, input_path, dev_output)
+
+
+def _write(chosen, counts: Dict[str, int], k: int, seed: int, input_path: Path, output_path: Path) -> None:
     msg.table(sorted(counts.items()), header=("label", "docs"))
     short = {label: count for label, count in counts.items() if count < k}
     if short:
