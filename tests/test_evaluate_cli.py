@@ -5,6 +5,7 @@ from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
 from spacy_tkre.cli import app
+from spacy_tkre.relations import relations_by_pair
 from test_relation_extractor import train_tiny
 
 
@@ -28,3 +29,30 @@ def test_evaluate_empty_file_fails_clearly(tiny_encoder_dir, tmp_path):
     DocBin().to_disk(tmp_path / "empty.spacy")
     result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "model"), str(tmp_path / "empty.spacy")])
     assert result.exit_code == 1 and "holds no docs to evaluate" in " ".join(result.output.split())
+
+
+def test_evaluate_missing_model_fails_clearly(tmp_path):
+    DocBin().to_disk(tmp_path / "gold.spacy")
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "no_model"), str(tmp_path / "gold.spacy")])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1 and "No pipeline at" in output and "neither a folder nor" in output, output
+    assert isinstance(result.exception, SystemExit)  # a message, not spaCy's E050 traceback
+
+
+def test_evaluate_writes_official_answer_files(tiny_encoder_dir, tmp_path):
+    nlp, examples = train_tiny(tiny_encoder_dir, steps=60)
+    nlp.to_disk(tmp_path / "model")
+    DocBin(docs=[eg.reference for eg in examples], store_user_data=True).to_disk(tmp_path / "gold.spacy")
+    answers, key = tmp_path / "proposed.txt", tmp_path / "key.txt"
+    args = ["evaluate", str(tmp_path / "model"), str(tmp_path / "gold.spacy"), "--answers", str(answers)]
+    result = CliRunner().invoke(app, args + ["--answer-key", str(key)])
+    assert result.exit_code == 0, result.output
+    gold = [(str(number), label) for number, label in enumerate(sorted_gold_labels(examples), 1)]
+    assert [tuple(line.split("\t")) for line in key.read_text().splitlines()] == gold
+    assert answers.read_text() == key.read_text()  # the tiny model is perfect on its training docs
+    scored = CliRunner().invoke(app, ["score-semeval", str(key), str(answers), "--any-label"])
+    assert scored.exit_code == 0 and "macro-averaged F1 = 100.00%" in scored.output, scored.output
+
+
+def sorted_gold_labels(examples):
+    return [label for eg in examples for _, label in sorted(relations_by_pair(eg.reference).items())]
