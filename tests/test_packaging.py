@@ -41,7 +41,8 @@ def trained(tiny_encoder_dir, tmp_path_factory):
 
 def run_predict(python, target, env=None, code_in=""):
     script = PREDICT.format(target=str(target), code_in=code_in)
-    out = subprocess.run([python, "-c", script], capture_output=True, text=True, check=False, env=env)
+    cwd = code_in or None  # not the repository, whose spacy_tkre `python -c` would import first
+    out = subprocess.run([python, "-c", script], capture_output=True, text=True, check=False, env=env, cwd=cwd)
     assert out.returncode == 0, out.stderr
     return [tuple(item) for item in json.loads(out.stdout.strip().splitlines()[-1])]
 
