@@ -13,15 +13,18 @@ from .relations import relations_by_pair
 from .scoring.relation_scorer import aligned_labels, score_labels
 
 
-def evaluate_pipeline(nlp: Language, data_path: Union[str, Path], component: str = "tkre_relation_extractor", batch_size: int = 64) -> Dict[str, Any]:
-    """Run ``nlp`` on the gold entities of ``data_path`` and score its relations.
+def evaluate_pipeline(
+    nlp: Language, data_path: Union[str, Path], component: str = "tkre_relation_extractor", batch_size: int = 64,
+    limit: int = 0,
+) -> Dict[str, Any]:
+    """Run ``nlp`` on the gold entities of ``data_path`` (its first ``limit`` docs if > 0) and score its relations.
 
     Returns the relation scorer's metrics (fractions), per-label directed P/R/F, the official confusion counts,
     speed, under ``"semeval"`` the full official ``SemEvalResult`` for printing and under ``"examples"`` the
     predicted examples (neither is JSON-serializable).
     """
     negative_label = nlp.get_pipe(component).negative_label
-    examples = list(create_gold_ents_corpus(data_path)(nlp))
+    examples = list(create_gold_ents_corpus(data_path, limit=limit)(nlp))
     if not examples:
         raise ValueError(f"{data_path} holds no docs to evaluate.")
     start = time.perf_counter()

@@ -26,6 +26,7 @@ def evaluate(
     ),
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, -1 for the CPU"),
     batch_size: int = typer.Option(64, "--batch-size", help="Docs per batch"),
+    limit: int = typer.Option(0, "--limit", help="Score only the first N docs (a quick check); 0 for all"),
 ) -> None:
     """Run MODEL on DATA's gold entities and print the official SemEval-2010 report (confusion tables,
     per-label P/R/F, macro-F1 over types with direction, negative label excluded) and the TACRED-style micro
@@ -34,7 +35,7 @@ def evaluate(
         require_gpu(gpu_id)
     nlp = load_pipeline(model)
     try:
-        metrics = evaluate_pipeline(nlp, data_path, batch_size=batch_size)
+        metrics = evaluate_pipeline(nlp, data_path, batch_size=batch_size, limit=limit)
     except ValueError as error:
         msg.fail(str(error), exits=1)
     print(format_report(metrics["semeval"]))
