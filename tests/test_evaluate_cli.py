@@ -1,6 +1,8 @@
 """The evaluate command: official SemEval report, micro scores, JSON metrics, clear failure on an empty file."""
 import json
 
+import pytest
+
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
@@ -31,12 +33,21 @@ def test_evaluate_empty_file_fails_clearly(tiny_encoder_dir, tmp_path):
     assert result.exit_code == 1 and "holds no docs to evaluate" in " ".join(result.output.split())
 
 
-def test_evaluate_missing_model_fails_clearly(tmp_path):
+@pytest.mark.parametrize(
+    "model,data,message",
+    [
+        ("no_model", "gold.spacy", "neither a folder nor an installed pipeline"),  # not spaCy's E050 traceback
+        ("gold.spacy", "gold.spacy", "is a file: pass the pipeline's folder"),
+        ("no_model", "gold.txt", "is not a .spacy file: convert the data first"),
+    ],
+)
+def test_evaluate_bad_paths_fail_clearly(tmp_path, model, data, message):
     DocBin().to_disk(tmp_path / "gold.spacy")
-    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "no_model"), str(tmp_path / "gold.spacy")])
+    (tmp_path / "gold.txt").write_text("1\t\"text\"\n")
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / model), str(tmp_path / data)])
     output = " ".join(result.output.split())
-    assert result.exit_code == 1 and "No pipeline at" in output and "neither a folder nor" in output, output
-    assert isinstance(result.exception, SystemExit)  # a message, not spaCy's E050 traceback
+    assert result.exit_code == 1 and message in output, output
+    assert isinstance(result.exception, SystemExit)  # a message, no traceback
 
 
 def test_evaluate_writes_official_answer_files(tiny_encoder_dir, tmp_path):

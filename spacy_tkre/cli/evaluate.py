@@ -31,6 +31,8 @@ def evaluate(
     """Run MODEL on DATA's gold entities and print the official SemEval-2010 report (confusion tables,
     per-label P/R/F, macro-F1 over types with direction, negative label excluded) and the TACRED-style micro
     P/R/F without the negative label. Unlike `spacy evaluate`, the predicted docs get the gold entities first."""
+    if data_path.suffix != ".spacy":
+        msg.fail(f"{data_path} is not a .spacy file: convert the data first (python -m spacy_tkre convert).", exits=1)
     if gpu_id >= 0:
         require_gpu(gpu_id)
     nlp = load_pipeline(model)
@@ -57,6 +59,8 @@ def evaluate(
 
 def load_pipeline(model: str) -> spacy.language.Language:
     """``spacy.load`` with a message instead of spaCy's traceback when MODEL is neither a folder nor a package."""
+    if Path(model).is_file():
+        msg.fail(f"{model} is a file: pass the pipeline's folder (the one holding meta.json and config.cfg).", exits=1)
     if not Path(model).exists() and not spacy.util.is_package(model):
         msg.fail(
             f"No pipeline at {model}: it is neither a folder nor an installed pipeline package.",
