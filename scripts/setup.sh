@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs spacy_tkre and its pinned dependencies on a fresh machine (a venv or the system Python), saying what it
-# installs: the first run downloads about 1 GB and takes several minutes. torch goes first: the pinned CPU build
+# installs: the first run downloads them and takes several minutes. torch goes first: the pinned CPU build
 # lies on this kind of machine's disk, and an unpinned torch pulled in by another package is a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
