@@ -45,6 +45,7 @@ setup(
             "spacy_tkre.MSLM.v1 = spacy_tkre.pretraining.registry:make_mslm",
             "spacy_tkre.SCL.v1 = spacy_tkre.pretraining.registry:make_scl",
         ],
+        "spacy_callbacks": ["spacy_tkre.evaluate_last_step.v1 = spacy_tkre.callbacks:make_evaluate_last_step"],
         "spacy_readers": ["spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus"],
         # spacy-llm's registries are thinc registries: their entry-point groups are thinc_llm_*
         "thinc_llm_tasks": [

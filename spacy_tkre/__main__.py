@@ -1,4 +1,4 @@
 from spacy_tkre.cli import app
 
 if __name__ == "__main__":
-    app()
+    app(prog_name="python -m spacy_tkre")

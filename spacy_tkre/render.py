@@ -24,9 +24,9 @@ def _argument_spans(doc: Doc, relations) -> List[Span]:
     return kept
 
 
-def relation_arcs(doc: Doc) -> Dict[str, Any]:
+def relation_arcs(doc: Doc, scores: bool = True) -> Dict[str, Any]:
     """displaCy manual-mode data: one word per entity or relation argument, one per stretch of text between them,
-    one arc per relation."""
+    one arc per relation, labelled with the relation and (``scores``) its score, e.g. ``works_for 0.87``."""
     relations = get_relations(doc)
     words, index_of_ent = [], {}
     position = 0
@@ -45,10 +45,13 @@ def relation_arcs(doc: Doc) -> Dict[str, Any]:
         if head is None or tail is None or head == tail:
             continue
         start, end = sorted((head, tail))
-        arcs.append({"start": start, "end": end, "label": relation.label, "dir": "right" if head < tail else "left"})
+        label = f"{relation.label} {relation.score:.2f}" if scores else relation.label
+        arcs.append({"start": start, "end": end, "label": label, "dir": "right" if head < tail else "left"})
     return {"words": words, "arcs": arcs}
 
 
-def render(doc: Doc, jupyter: bool = False, options: Dict[str, Any] = {}) -> str:
-    """HTML (SVG) of ``doc``'s relations as arcs from head to tail entity; ``displacy.serve`` takes the same data."""
-    return displacy.render(relation_arcs(doc), style="dep", manual=True, jupyter=jupyter, options=dict(options))
+def render(doc: Doc, jupyter: bool = False, options: Dict[str, Any] = {}, scores: bool = True) -> str:
+    """HTML (SVG) of ``doc``'s relations as arcs from head to tail entity, labelled with their scores unless
+    ``scores=False``; ``displacy.serve`` takes the same data."""
+    data = relation_arcs(doc, scores=scores)
+    return displacy.render(data, style="dep", manual=True, jupyter=jupyter, options=dict(options))

@@ -269,6 +269,28 @@ def test_cli_fails_clearly(tmp_path, args, message):
     assert not (tmp_path / "out.spacy").exists()
 
 
+@pytest.mark.parametrize(
+    "file_format,binary_message,empty_message",
+    [
+        ("semeval", "is not UTF-8 text", "holds no records"),
+        ("opennre", "is not UTF-8 text", "holds no records"),
+        ("spacy-llm", "is not UTF-8 text", "holds no records"),
+        ("fewrel", "is not valid JSON", "is not valid JSON"),
+        ("conll04", "is not valid JSON", "is not valid JSON"),
+    ],
+)
+def test_cli_binary_and_empty_files_fail_clearly(tmp_path, file_format, binary_message, empty_message):
+    binary, empty = tmp_path / "model.bin", tmp_path / "empty.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    empty.write_text("")
+    for path, message in ((binary, binary_message), (empty, empty_message)):
+        result = CliRunner().invoke(app, ["convert", str(path), str(tmp_path / "out.spacy"), "--format", file_format])
+        output = " ".join(result.output.split())
+        assert result.exit_code == 1 and message in output, output
+        assert "records converted" not in output and isinstance(result.exception, SystemExit)  # a message, no crash
+        assert not (tmp_path / "out.spacy").exists()
+
+
 def shared_data():
     if not SHARED_DATA.is_dir():
         pytest.skip("shared data not present")

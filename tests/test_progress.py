@@ -23,3 +23,13 @@ def test_progress_can_still_be_switched_off(monkeypatch):
 def test_the_stream_written_to_decides_the_refresh_rate():
     log = io.StringIO()  # stderr may be a terminal while the bar goes to a log file
     assert progress(range(1), file=log).mininterval == LOG_REFRESH_SECONDS
+
+
+def test_each_redraw_is_a_line_of_its_own_in_a_log():
+    log = io.StringIO()
+    for _ in progress(range(3), desc="Converting", file=log, mininterval=0, leave=False):
+        pass
+    log.write("next message\n")
+    lines = log.getvalue().split("\n")
+    assert "\r" not in log.getvalue() and lines[-2] == "next message"
+    assert lines[0].startswith("Converting") and all(line.startswith("Converting") for line in lines[:-2])

@@ -90,11 +90,12 @@ def test_render_draws_one_arc_per_relation(doc):
     arcs = relation_arcs(doc)
     assert [w["text"] for w in arcs["words"]] == ["Marie Curie", "was born in", "Warsaw", "and worked in", "Paris", "."]
     assert arcs["arcs"] == [
-        {"start": 0, "end": 2, "label": "born_in", "dir": "right"},
-        {"start": 0, "end": 4, "label": "worked_in", "dir": "right"},
+        {"start": 0, "end": 2, "label": "born_in 0.90", "dir": "right"},
+        {"start": 0, "end": 4, "label": "worked_in 1.00", "dir": "right"},
     ]
     html = render(doc)
-    assert "born_in" in html and "worked_in" in html and "<svg" in html
+    assert "born_in 0.90" in html and "worked_in 1.00" in html and "<svg" in html
+    assert [arc["label"] for arc in relation_arcs(doc, scores=False)["arcs"]] == ["born_in", "worked_in"]
 
 
 def test_render_draws_arguments_that_are_not_entities(doc):
@@ -102,4 +103,4 @@ def test_render_draws_arguments_that_are_not_entities(doc):
     doc._.relations = relations + [Relation(doc[7:8], doc.ents[2], "verb_at")]  # "worked" is no entity
     arcs = relation_arcs(doc)
     assert [w["text"] for w in arcs["words"]] == ["Marie Curie", "was born in", "Warsaw", "and", "worked", "in", "Paris", "."]
-    assert {"start": 4, "end": 6, "label": "verb_at", "dir": "right"} in arcs["arcs"]
+    assert {"start": 4, "end": 6, "label": "verb_at 1.00", "dir": "right"} in arcs["arcs"]

@@ -1,5 +1,4 @@
-"""Command-line interface: importing the command modules registers them on ``app``."""
+"""Command-line interface: ``app`` imports each command's module when that command is used (see ``app.py``)."""
 from .app import app
-from . import convert, episodes, evaluate, explain, pretrain, report, sample, score_semeval, split, synthesize  # noqa: F401,E501  (register commands)
 
 __all__ = ["app"]

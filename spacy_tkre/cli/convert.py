@@ -35,6 +35,8 @@ def convert_command(
             doc_bin.add(doc)
     except (ConversionError, OSError) as error:
         msg.fail(str(error), exits=1)
+    if report.read == 0:
+        msg.fail(f"{input_path} holds no records: is it empty, or not a {file_format} file? Check --format.", exits=1)
     report.print()
     if report.written == 0:
         msg.fail(f"Nothing was converted from {input_path}: check --format and the skip reasons above.", exits=1)

@@ -8,12 +8,25 @@ import srsly
 from .report import ConversionError, SkipRecord
 
 
+def text_lines(path: Union[str, Path]) -> Iterator[Tuple[int, str]]:
+    """Yield ``(number, line)`` of a UTF-8 text file; a file that is not UTF-8 text cannot be converted at all."""
+    with Path(path).open(encoding="utf8") as lines:
+        number = 0
+        try:
+            for number, line in enumerate(lines, 1):
+                yield number, line
+        except UnicodeDecodeError as error:
+            raise ConversionError(
+                f"{path} is not UTF-8 text ({error.reason} after line {number}): "
+                "is it the data file itself, not an archive or a binary file? Re-save it as UTF-8 if needed."
+            ) from None
+
+
 def jsonl_lines(path: Union[str, Path]) -> Iterator[Tuple[str, str]]:
     """Yield ``("line N", text)`` for each non-blank line; parsing happens per record so one bad line is one skip."""
-    with Path(path).open(encoding="utf8") as lines:
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                yield f"line {number}", line
+    for number, line in text_lines(path):
+        if line.strip():
+            yield f"line {number}", line
 
 
 def parse_json_line(line: str) -> Dict[str, Any]:

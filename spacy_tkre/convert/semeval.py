@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .docs import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, char_span
+from .records import text_lines
 from .report import ConversionReport, SkipRecord, convert_records
 
 SEMEVAL_NEGATIVE = "Other"
@@ -35,14 +36,13 @@ def _blocks(path: Union[str, Path]) -> Iterator[Tuple[str, List[str]]]:
     """Groups of consecutive non-blank lines, located by their first line number."""
     block: List[str] = []
     first = 0
-    with Path(path).open(encoding="utf8") as lines:
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                first = first if block else number
-                block.append(line.rstrip("\r\n"))
-            elif block:
-                yield f"line {first}", block
-                block = []
+    for number, line in text_lines(path):
+        if line.strip():
+            first = first if block else number
+            block.append(line.rstrip("\r\n"))
+        elif block:
+            yield f"line {first}", block
+            block = []
     if block:
         yield f"line {first}", block
 
