@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 import spacy_tkre  # noqa: F401  (registers doc._.relations)
 import spacy_tkre.cli.convert  # noqa: F401  (registers the convert command)
+from spacy_tkre.annotation import SOURCE_ID_KEY
 from spacy_tkre.cli.app import app
 from spacy_tkre.convert import (
-    SOURCE_ID_KEY,
     ConversionError,
     ConversionReport,
     load_label_names,

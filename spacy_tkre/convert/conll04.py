@@ -10,7 +10,8 @@ import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .docs import annotate, doc_from_tokens, token_span
+from ..annotation import annotate, token_span
+from .tokens import doc_from_tokens
 from .records import read_json_document, require
 from .report import ConversionReport, SkipRecord, convert_records
 

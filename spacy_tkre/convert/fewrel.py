@@ -11,7 +11,8 @@ import spacy
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .docs import ENTITY_LABEL, annotate, doc_from_tokens, token_span
+from ..annotation import ENTITY_LABEL, annotate, token_span
+from .tokens import doc_from_tokens
 from .records import read_json_document, require
 from .report import ConversionError, ConversionReport, SkipRecord, convert_records
 

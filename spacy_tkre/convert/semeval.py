@@ -13,7 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .docs import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, char_span
+from ..annotation import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, char_span
 from .report import ConversionReport, SkipRecord, convert_records
 
 SEMEVAL_NEGATIVE = "Other"

@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 from spacy.tokens import Doc, Span
 
-from ..convert.docs import ENTITY_LABEL, SOURCE_ID_KEY, annotate
+from ..annotation import ENTITY_LABEL, SOURCE_ID_KEY, annotate
 from .diversity import similarity, words
 
 Schema = Dict[str, Dict[str, List[str]]]
