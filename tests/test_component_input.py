@@ -4,6 +4,8 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
+from spacy_tkre import Relation
+
 from test_relation_extractor import make_nlp, train_examples, train_tiny
 
 
@@ -127,3 +129,22 @@ def test_training_docs_missing_their_gold_entities_are_counted(tiny_encoder_dir)
     nlp.update(without_ents[:1], sgd=optimizer)
     skipped = nlp.get_pipe("tkre_relation_extractor").skipped
     assert skipped["predicted doc without the gold entities"] == len(examples) + 1
+
+
+def test_label_that_looks_negative_warns_once(tiny_encoder_dir):
+    """SemEval's 'Other' trained by a component whose negative label is 'no_relation' is the classic trap."""
+    nlp = make_nlp(tiny_encoder_dir, negative_label="no_relation")
+    examples = train_examples(nlp)
+    reference = examples[2].reference
+    reference._.relations = reference._.relations + [Relation(reference.ents[1], reference.ents[0], "Other")]
+    with pytest.warns(UserWarning, match=r"\['Other'\] look like 'no relation' but the negative label is 'no_relation'") as caught:
+        nlp.initialize(lambda: examples)
+    assert len([w for w in caught if "look like 'no relation'" in str(w.message)]) == 1
+    assert "Other" in nlp.get_pipe("tkre_relation_extractor").labels
+
+
+def test_default_negative_label_gives_no_lookalike_warning(tiny_encoder_dir, recwarn):
+    nlp = make_nlp(tiny_encoder_dir)
+    nlp.initialize(lambda: train_examples(nlp))
+    assert nlp.get_pipe("tkre_relation_extractor").negative_label == "Other"
+    assert not [w for w in recwarn if "look like 'no relation'" in str(w.message)]

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from ..annotation import DEFAULT_NEGATIVE_LABEL
+
 # The perl script strips any "(e1,e2)", "(e2,e1)", "(e1,e1)" or "(e2,e2)" at the end of a label.
 DIRECTION_SUFFIX = re.compile(r"\(e[12],e[12]\)$")
 DIRECTION_DIGIT = re.compile(r"\(e([12])")
@@ -194,7 +196,7 @@ def relation_type(label: str) -> str:
 
 
 def score_semeval(
-    gold: Sequence[str], predicted: Sequence[Optional[str]], negative_label: str = "Other"
+    gold: Sequence[str], predicted: Sequence[Optional[str]], negative_label: str = DEFAULT_NEGATIVE_LABEL
 ) -> SemEvalResult:
     """Score parallel label lists exactly like the official scorer; ``None`` in ``predicted`` means skipped."""
     if len(gold) != len(predicted):
@@ -373,7 +375,7 @@ def align_answers(
 def score_answer_files(
     key_path: Union[str, Path],
     proposed_path: Union[str, Path],
-    negative_label: str = "Other",
+    negative_label: str = DEFAULT_NEGATIVE_LABEL,
     labels: Optional[Collection[str]] = None,
 ) -> SemEvalResult:
     """Score a proposed answer file against an answer key file (note: the perl scorer takes them reversed)."""
