@@ -15,17 +15,8 @@ from typer.testing import CliRunner
 import spacy_tkre
 from spacy_tkre.cli import score_semeval as _score_semeval_command  # noqa: F401  (registers the command)
 from spacy_tkre.cli.app import app
-from spacy_tkre.scoring.relation_scorer import make_relation_scorer, score_relations
-from spacy_tkre.scoring.semeval import (
-    SEMEVAL_LABELS,
-    AnswerFileError,
-    align_answers,
-    format_report,
-    read_answer_file,
-    relation_type,
-    score_answer_files,
-    score_semeval,
-)
+from spacy_tkre.scoring import SEMEVAL_LABELS, AnswerFileError, align_answers, format_report, make_relation_scorer
+from spacy_tkre.scoring import read_answer_file, relation_type, score_answer_files, score_relations, score_semeval
 
 EXAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "semeval2010_task8" / "scorer_examples"
 EXAMPLE_NUMBERS = [1, 2, 3, 5]  # proposed_answer4.txt has no key: it is the format checker's bad example

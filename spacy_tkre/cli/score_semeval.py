@@ -4,7 +4,7 @@ from pathlib import Path
 import typer
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL
-from ..scoring.semeval import SEMEVAL_LABELS, AnswerFileError, format_report, score_answer_files
+from ..scoring import SEMEVAL_LABELS, AnswerFileError, format_report, score_answer_files
 from .app import app
 
 
