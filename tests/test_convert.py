@@ -88,6 +88,39 @@ def test_semeval_malformed_blocks_are_skipped(tmp_path):
     assert report.first_skip["entity tag not found"] == "line 25: <e2>, </e2>"
 
 
+def test_semeval_layout_with_tac_style_labels(tmp_path):
+    path = tmp_path / "tac.txt"
+    path.write_text(
+        '1\t"<e1>Ann</e1> works for <e2>Acme</e2> ."\nper:employee_of(e1,e2)\nComment:\n\n'
+        '2\t"<e1>Acme</e1> was founded by <e2>Ann</e2> ."\norg:founded_by(e2,e1)\n\n'
+        '3\t"<e1>Ann</e1> met <e2>Bo</e2> ."\nno_relation\n',
+        encoding="utf8",
+    )
+    docs, report = convert(read_semeval, path)
+    assert report.total_skipped == 0
+    assert [triples(doc) for doc in docs] == [
+        [("Ann", "Acme", "per:employee_of(e1,e2)")],
+        [("Acme", "Ann", "org:founded_by(e2,e1)")],
+        [("Ann", "Bo", "no_relation")],
+    ]
+
+
+def test_semeval_malformed_label_lines_name_the_reason(tmp_path):
+    path = tmp_path / "labels.txt"
+    path.write_text(
+        '1\t"<e1>Ann</e1> met <e2>Bo</e2> ."\n\n'
+        '2\t"<e1>Ann</e1> met <e2>Bo</e2> ."\nComment: no label\n\n'
+        '3\t"<e1>Ann</e1> met <e2>Bo</e2> ."\n4\t"<e1>Cy</e1> met <e2>Di</e2> ."\nOther\n\n'
+        '5\t"<e1>Ann</e1> met <e2>Bo</e2> ."\nMeets(e1, e2)\n',
+        encoding="utf8",
+    )
+    docs, report = convert(read_semeval, path)
+    assert docs == []
+    assert report.skipped == {"missing label line": 3, "malformed direction suffix": 1}
+    assert report.first_skip["missing label line"] == "line 1: sentence 1 is the last line of its block"
+    assert "'Meets(e1, e2)'; write (e1,e2) or (e2,e1)" in report.first_skip["malformed direction suffix"]
+
+
 def test_fewrel_fixture():
     docs, report = convert(read_fewrel, FEWREL)
     assert (report.read, report.written, report.total_skipped) == (6, 6, 0)
