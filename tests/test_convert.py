@@ -30,7 +30,6 @@ PID2NAME = FIXTURES / "fewrel_pid2name_slice.json"
 WIKI80 = FIXTURES / "wiki80_dev_slice.txt"
 CONLL04 = FIXTURES / "conll04_dev_slice.json"
 SPACY_LLM = FIXTURES / "spacy_llm_rel.jsonl"
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def convert(reader, path, **options):
@@ -302,12 +301,6 @@ def test_cli_fails_clearly(tmp_path, args, message):
     assert not (tmp_path / "out.spacy").exists()
 
 
-def shared_data():
-    if not SHARED_DATA.is_dir():
-        pytest.skip("shared data not present")
-    return SHARED_DATA
-
-
 @pytest.mark.parametrize(
     "file_format,relative,expected",
     [
@@ -320,10 +313,10 @@ def shared_data():
         ("conll04", "conll04/conll04_test.json", 288),
     ],
 )
-def test_real_data_converts(file_format, relative, expected):
+def test_real_data_converts(file_format, relative, expected, shared_data):
     """Reads ../shared/data: every record of the real files is read, and converted unless skipped for a reason."""
     report = ConversionReport(relative)
-    docs = list(read_docs(shared_data() / relative, file_format, report))
+    docs = list(read_docs(shared_data / relative, file_format, report))
     print(f"{relative}: read {report.read}, written {report.written}, skipped {dict(report.skipped)}")
     assert report.read == expected
     assert report.written == len(docs) == report.read - report.total_skipped

@@ -6,8 +6,6 @@ import venv
 
 import pytest
 
-from test_relation_extractor import predicted_triples, train_tiny
-
 PREDICT = """
 import json, sys
 import spacy
@@ -21,7 +19,7 @@ print(json.dumps(sorted([r.head.text, r.tail.text, r.label] for r in doc._.relat
 
 
 @pytest.fixture(scope="module")
-def trained(tiny_encoder_dir, tmp_path_factory):
+def trained(tiny_encoder_dir, tmp_path_factory, train_tiny):
     nlp, examples = train_tiny(tiny_encoder_dir, steps=40)
     path = tmp_path_factory.mktemp("pipeline") / "tiny_tkre"
     nlp.meta["name"] = "tiny_tkre"
@@ -35,14 +33,14 @@ def run_predict(python, target):
     return [tuple(item) for item in json.loads(out.stdout.strip().splitlines()[-1])]
 
 
-def test_saved_pipeline_loads_in_fresh_process(trained):
+def test_saved_pipeline_loads_in_fresh_process(trained, triples):
     nlp, path, examples = trained
-    expected = predicted_triples(nlp(examples[0].predicted.copy()))
+    expected = triples(nlp(examples[0].predicted.copy()))
     assert expected == [("Acme", "Paris", "based_in"), ("Alice", "Acme", "works_for")]
     assert run_predict(sys.executable, path) == expected
 
 
-def test_packaged_wheel_installs_and_predicts(trained, tmp_path):
+def test_packaged_wheel_installs_and_predicts(trained, tmp_path, triples):
     nlp, path, examples = trained
     packages = tmp_path / "packages"
     packages.mkdir()
@@ -56,5 +54,5 @@ def test_packaged_wheel_installs_and_predicts(trained, tmp_path):
     venv.create(env_dir, system_site_packages=True, with_pip=True)
     python = str(env_dir / "bin" / "python")
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheels[0])], check=True)
-    expected = predicted_triples(nlp(examples[0].predicted.copy()))
+    expected = triples(nlp(examples[0].predicted.copy()))
     assert run_predict(python, "en_tiny_tkre") == expected
