@@ -16,7 +16,9 @@ ENTITY_LABEL = "ENTITY"
 # scores officially and benchmarks on, so a converted SemEval corpus trains with the defaults as it is.
 DEFAULT_NEGATIVE_LABEL = "Other"
 # Names data sets give the no-relation class, compared lower-case without separators ("no_relation", "NA").
-NEGATIVE_NAMES = {"other", "norelation", "norel", "na", "none", "null", "nil", "negative", "unrelated", "noneoftheabove"}
+NEGATIVE_NAMES = {
+    "other", "norelation", "norel", "na", "none", "nil", "null", "negative", "unrelated", "noneoftheabove",
+}
 SEPARATORS = re.compile(r"[\s_\-:./]+")
 
 IndexedRelation = Tuple[Any, Any, str]

@@ -146,11 +146,8 @@ class RelationExtractor(TrainablePipe):
         self.add_label(self.negative_label)
         lookalikes = [label for label in self.labels if label != self.negative_label and looks_negative(label)]
         if lookalikes:
-            warnings.warn(
-                f"{self.name}: the labels {lookalikes} look like 'no relation' but the negative label is "
-                f"{self.negative_label!r}, so they are trained as relations. If they mean no relation, set the "
-                f"component's negative_label to that name, or convert the data with --negative-label {self.negative_label}."
-            )
+            warnings.warn(f"{self.name}: the labels {lookalikes} look like 'no relation' but the negative label is "
+                          f"{self.negative_label!r}, so they are trained as relations: if they mean none, set negative_label.")
         unknown = sorted(set(self.cfg["schema"]) - set(self.labels))
         if unknown:
             raise ValueError(

@@ -25,7 +25,9 @@ from ..relations import relations_by_pair
 from .semeval import SemEvalResult, score_semeval
 
 
-def score_relations(examples: Iterable[Example], negative_label: str = DEFAULT_NEGATIVE_LABEL, **kwargs: Any) -> Dict[str, Any]:
+def score_relations(
+    examples: Iterable[Example], negative_label: str = DEFAULT_NEGATIVE_LABEL, **kwargs: Any
+) -> Dict[str, Any]:
     """Score predicted against reference relations; ``**kwargs`` absorbs what spaCy passes to every scorer."""
     return score_labels(*aligned_labels(examples, negative_label), negative_label)[0]
 
