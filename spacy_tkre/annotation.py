@@ -1,7 +1,7 @@
 """Annotating Docs: entity spans from character or token offsets, ``doc.ents`` and ``doc._.relations``.
 
-Converters, LLM sample validation and the CLI all build annotated Docs through here, so they share the same
-checks (alignment, overlap), the same user-data keys and the same default negative label.
+Converters and LLM sample validation build annotated Docs through here, so they share the same checks
+(alignment, overlap) and user-data keys; every default of the no-relation label is the one constant below.
 """
 import re
 from typing import Any, List, Optional, Sequence, Tuple

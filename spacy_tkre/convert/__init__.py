@@ -8,8 +8,8 @@ from typing import Dict, Iterator, Optional, Union
 
 from spacy.tokens import Doc
 
-from .conll04 import read_conll04
 from ..annotation import DEFAULT_NEGATIVE_LABEL
+from .conll04 import read_conll04
 from .fewrel import load_label_names, read_fewrel
 from .opennre import read_opennre
 from .report import ConversionError, ConversionReport, SkipRecord

@@ -11,9 +11,9 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..annotation import annotate, token_span
-from .tokens import doc_from_tokens
 from .records import read_json_document, require
 from .report import ConversionReport, SkipRecord, convert_records
+from .tokens import doc_from_tokens
 
 
 def read_conll04(path: Union[str, Path], report: ConversionReport) -> Iterator[Doc]:

@@ -11,9 +11,9 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, token_span
-from .tokens import doc_from_tokens
 from .records import jsonl_lines, parse_json_line, require
 from .report import ConversionReport, SkipRecord, convert_records
+from .tokens import doc_from_tokens
 
 OPENNRE_NEGATIVES = {"NA", "no_relation"}
 
