@@ -27,7 +27,7 @@ from spacy_tkre.progress import progress
 from spacy_tkre.relations import Relation
 from spacy_tkre.results import append_record, make_record
 from spacy_tkre.scoring.relation_scorer import aligned_labels, score_labels
-from spacy_tkre.scoring.semeval import format_report
+from spacy_tkre.scoring import format_report
 
 LLM_CONFIG = Path(__file__).parent.parent / "configs" / "llm_local.cfg"
 NEGATIVE_LABEL = "Other"

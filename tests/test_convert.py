@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 import spacy_tkre  # noqa: F401  (registers doc._.relations)
 import spacy_tkre.cli.convert  # noqa: F401  (registers the convert command)
+from spacy_tkre.annotation import SOURCE_ID_KEY
 from spacy_tkre.cli.app import app
 from spacy_tkre.convert import (
-    SOURCE_ID_KEY,
     ConversionError,
     ConversionReport,
     load_label_names,
@@ -30,7 +30,6 @@ PID2NAME = FIXTURES / "fewrel_pid2name_slice.json"
 WIKI80 = FIXTURES / "wiki80_dev_slice.txt"
 CONLL04 = FIXTURES / "conll04_dev_slice.json"
 SPACY_LLM = FIXTURES / "spacy_llm_rel.jsonl"
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def convert(reader, path, **options):
@@ -86,6 +85,39 @@ def test_semeval_malformed_blocks_are_skipped(tmp_path):
     assert (report.read, report.written) == (10, 6)
     assert report.skipped == {"entity tag not found": 2, "malformed sentence line": 1, "empty text": 1}
     assert report.first_skip["entity tag not found"] == "line 25: <e2>, </e2>"
+
+
+def test_semeval_layout_with_tac_style_labels(tmp_path):
+    path = tmp_path / "tac.txt"
+    path.write_text(
+        '1\t"<e1>Ann</e1> works for <e2>Acme</e2> ."\nper:employee_of(e1,e2)\nComment:\n\n'
+        '2\t"<e1>Acme</e1> was founded by <e2>Ann</e2> ."\norg:founded_by(e2,e1)\n\n'
+        '3\t"<e1>Ann</e1> met <e2>Bo</e2> ."\nno_relation\n',
+        encoding="utf8",
+    )
+    docs, report = convert(read_semeval, path)
+    assert report.total_skipped == 0
+    assert [triples(doc) for doc in docs] == [
+        [("Ann", "Acme", "per:employee_of(e1,e2)")],
+        [("Acme", "Ann", "org:founded_by(e2,e1)")],
+        [("Ann", "Bo", "no_relation")],
+    ]
+
+
+def test_semeval_malformed_label_lines_name_the_reason(tmp_path):
+    path = tmp_path / "labels.txt"
+    path.write_text(
+        '1\t"<e1>Ann</e1> met <e2>Bo</e2> ."\n\n'
+        '2\t"<e1>Ann</e1> met <e2>Bo</e2> ."\nComment: no label\n\n'
+        '3\t"<e1>Ann</e1> met <e2>Bo</e2> ."\n4\t"<e1>Cy</e1> met <e2>Di</e2> ."\nOther\n\n'
+        '5\t"<e1>Ann</e1> met <e2>Bo</e2> ."\nMeets(e1, e2)\n',
+        encoding="utf8",
+    )
+    docs, report = convert(read_semeval, path)
+    assert docs == []
+    assert report.skipped == {"missing label line": 3, "malformed direction suffix": 1}
+    assert report.first_skip["missing label line"] == "line 1: sentence 1 is the last line of its block"
+    assert "'Meets(e1, e2)'; write (e1,e2) or (e2,e1)" in report.first_skip["malformed direction suffix"]
 
 
 def test_fewrel_fixture():
@@ -291,12 +323,6 @@ def test_cli_binary_and_empty_files_fail_clearly(tmp_path, file_format, binary_m
         assert not (tmp_path / "out.spacy").exists()
 
 
-def shared_data():
-    if not SHARED_DATA.is_dir():
-        pytest.skip("shared data not present")
-    return SHARED_DATA
-
-
 @pytest.mark.parametrize(
     "file_format,relative,expected",
     [
@@ -309,10 +335,10 @@ def shared_data():
         ("conll04", "conll04/conll04_test.json", 288),
     ],
 )
-def test_real_data_converts(file_format, relative, expected):
+def test_real_data_converts(file_format, relative, expected, shared_data):
     """Reads ../shared/data: every record of the real files is read, and converted unless skipped for a reason."""
     report = ConversionReport(relative)
-    docs = list(read_docs(shared_data() / relative, file_format, report))
+    docs = list(read_docs(shared_data / relative, file_format, report))
     print(f"{relative}: read {report.read}, written {report.written}, skipped {dict(report.skipped)}")
     assert report.read == expected
     assert report.written == len(docs) == report.read - report.total_skipped

@@ -8,10 +8,9 @@ from typer.testing import CliRunner
 
 from spacy_tkre.cli import app
 from spacy_tkre.relations import relations_by_pair
-from test_relation_extractor import train_tiny
 
 
-def test_evaluate_prints_official_report_and_writes_metrics(tiny_encoder_dir, tmp_path):
+def test_evaluate_prints_official_report_and_writes_metrics(tiny_encoder_dir, tmp_path, train_tiny):
     nlp, examples = train_tiny(tiny_encoder_dir, steps=60)
     nlp.to_disk(tmp_path / "model")
     DocBin(docs=[eg.reference for eg in examples], store_user_data=True).to_disk(tmp_path / "gold.spacy")
@@ -25,7 +24,7 @@ def test_evaluate_prints_official_report_and_writes_metrics(tiny_encoder_dir, tm
     assert ["works_for", "works_for", 2] in metrics["rel_confusion"]
 
 
-def test_evaluate_empty_file_fails_clearly(tiny_encoder_dir, tmp_path):
+def test_evaluate_empty_file_fails_clearly(tiny_encoder_dir, tmp_path, train_tiny):
     nlp, _ = train_tiny(tiny_encoder_dir, steps=0)
     nlp.to_disk(tmp_path / "model")
     DocBin().to_disk(tmp_path / "empty.spacy")
@@ -50,7 +49,7 @@ def test_evaluate_bad_paths_fail_clearly(tmp_path, model, data, message):
     assert isinstance(result.exception, SystemExit)  # a message, no traceback
 
 
-def test_evaluate_writes_official_answer_files(tiny_encoder_dir, tmp_path):
+def test_evaluate_writes_official_answer_files(tiny_encoder_dir, tmp_path, train_tiny):
     nlp, examples = train_tiny(tiny_encoder_dir, steps=60)
     nlp.to_disk(tmp_path / "model")
     DocBin(docs=[eg.reference for eg in examples], store_user_data=True).to_disk(tmp_path / "gold.spacy")

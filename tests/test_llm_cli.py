@@ -139,31 +139,12 @@ negative_label = "Other"
 path = ${{paths.cache}}
 """
 
-GOLD = [
-    ("Mia works for Oracle in Austin .", "Mia", "PER", "Oracle", "ORG", "works_for"),
-    ("Noah works for Intel since 2001 .", "Noah", "PER", "Intel", "ORG", "works_for"),
-    ("Olga has worked for Siemens for years .", "Olga", "PER", "Siemens", "ORG", "works_for"),
-    ("Pablo lives near Nokia headquarters .", "Pablo", "PER", "Nokia", "ORG", "lives_in"),
-    ("Quinn lives near the Bosch plant .", "Quinn", "PER", "Bosch", "ORG", "lives_in"),
-    ("Rosa saw Tesla on the news .", "Rosa", "PER", "Tesla", "ORG", "Other"),
-]
-
-
 @pytest.fixture
-def workdir(tmp_path):
-    nlp = spacy.blank("en")
-    docs = []
-    for text, head, head_type, tail, tail_type, label in GOLD:
-        doc = nlp.make_doc(text)
-        h = doc.char_span(text.index(head), text.index(head) + len(head), label=head_type)
-        t = doc.char_span(text.index(tail), text.index(tail) + len(tail), label=tail_type)
-        doc.ents = [h, t]
-        doc._.relations = [Relation(h, t, label)]
-        docs.append(doc)
-    DocBin(docs=docs, store_user_data=True).to_disk(tmp_path / "support.spacy")
+def workdir(support_dir):
+    """The support set with the two test configs (batch and diverse synthesis, explanation) next to it."""
     for style in ("batch", "diverse"):
-        (tmp_path / f"{style}.cfg").write_text(CONFIG.format(style=style), encoding="utf8")
-    return tmp_path
+        (support_dir / f"{style}.cfg").write_text(CONFIG.format(style=style), encoding="utf8")
+    return support_dir
 
 
 def invoke(*args):
@@ -199,7 +180,7 @@ def test_synthesize_writes_valid_samples_and_report(workdir, style):
         assert entry["accepted"] == 5 and entry["shortfall"] == 0
     assert 0 < data["diversity"]["synthetic"]["distinct_2"] <= 1
     assert 0 <= data["diversity"]["synthetic"]["self_bleu"] <= 1
-    assert data["diversity"]["similarity_to_gold"]["bleu_to_gold"] is not None
+    assert 0 <= data["diversity"]["similarity_to_gold"]["bleu_to_gold"] <= 1
     assert "Other" not in data["labels"]
 
 

@@ -1,10 +1,11 @@
 """Validation of proposed samples: offsets found here, schema, length, duplicates, optional consistency filter."""
+import numpy
 import pytest
 import spacy
-from thinc.api import fix_random_seed
+from spacy.language import Language
 
 from spacy_tkre.llm import validation as v
-from spacy_tkre.llm.validation import ConsistencyFilter, Rejected, SampleValidator, locate, schema_from_samples
+from spacy_tkre.llm.validation import Rejected, SampleValidator, locate, schema_from_samples
 
 NLP = spacy.blank("en")
 SCHEMA = {"works_for": {"head": ["PER"], "tail": ["ORG"]}, "untyped": {"head": ["ENTITY"], "tail": ["ENTITY"]}}
@@ -87,25 +88,49 @@ def test_schema_from_gold_samples():
     assert schema_from_samples(samples) == {"r": {"head": ["PER"], "tail": ["ORG", "LOC"]}}
 
 
-@pytest.fixture(scope="module")
-def tiny_pipeline(tiny_encoder_dir, tmp_path_factory):
-    from test_relation_extractor import make_nlp, train_examples
+class FakePairScorer:
+    """Stands for a trained tkre_relation_extractor: a fixed probability per label for every pair it is given."""
 
-    fix_random_seed(0)
-    nlp = make_nlp(tiny_encoder_dir)
-    nlp.initialize(lambda: train_examples(nlp))
-    path = tmp_path_factory.mktemp("filter") / "pipeline"
-    nlp.to_disk(path)
-    return path
+    labels = ("Other", "works_for")
+
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, doc):
+        return doc
+
+    def score_pairs(self, docs, pairs):
+        self.seen.extend((doc.text, [(h.text, h.label_, t.text, t.label_) for h, t in doc_pairs]) for doc, doc_pairs in zip(docs, pairs))
+        return [numpy.tile(numpy.asarray([0.3, 0.7], dtype="f"), (len(doc_pairs), 1)) for doc_pairs in pairs]
 
 
-def test_consistency_filter_keeps_or_vetoes_by_probability(tiny_pipeline):
-    keep_all = ConsistencyFilter(str(tiny_pipeline), threshold=0.0)
-    veto_all = ConsistencyFilter(str(tiny_pipeline), threshold=1.01)
+@Language.factory("test_fake_pair_scorer")
+def make_fake_pair_scorer(nlp, name):
+    return FakePairScorer()
+
+
+def filter_pipeline():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("test_fake_pair_scorer")
+    return nlp
+
+
+def test_consistency_filter_keeps_or_vetoes_by_probability():
+    nlp = filter_pipeline()
+    keep = v.ConsistencyFilter(nlp, threshold=0.6)
+    veto = v.ConsistencyFilter(nlp, threshold=0.8)
     sample = draft("Ann works for Acme in Oslo .", "Ann", "Acme")
-    doc = SampleValidator(NLP.make_doc, {"works_for": SCHEMA["works_for"]}, [], consistency=keep_all).validate(sample, "works_for")
-    assert 0.0 < keep_all.probability(doc, "works_for") < 1.0
-    strict = SampleValidator(NLP.make_doc, {"works_for": SCHEMA["works_for"]}, [], consistency=veto_all)
+    doc = SampleValidator(NLP.make_doc, {"works_for": SCHEMA["works_for"]}, [], consistency=keep).validate(sample, "works_for")
+    assert keep.probability(doc, "works_for") == pytest.approx(0.7)
+    assert keep.probability(doc, "Other") == pytest.approx(0.3)
+    # the filter's component got the sample's pair, typed, in a doc of the filter's own vocab
+    assert nlp.get_pipe("test_fake_pair_scorer").seen[-1] == ("Ann works for Acme in Oslo .", [("Ann", "PER", "Acme", "ORG")])
+    strict = SampleValidator(NLP.make_doc, {"works_for": SCHEMA["works_for"]}, [], consistency=veto)
     assert reason(strict, sample) == v.FILTERED
-    with pytest.raises(ValueError, match="does not know the labels"):
-        SampleValidator(NLP.make_doc, {"founded": SCHEMA["works_for"]}, [], consistency=keep_all)
+
+
+def test_consistency_filter_refuses_unknown_labels_and_pipelines_without_a_pair_scorer():
+    with pytest.raises(ValueError, match=r"does not know the labels \['founded'\]"):
+        SampleValidator(NLP.make_doc, {"founded": SCHEMA["works_for"]}, [], consistency=v.ConsistencyFilter(filter_pipeline(), 0.5))
+    with pytest.raises(ValueError, match="no component that scores entity pairs"):
+        v.ConsistencyFilter(spacy.blank("en"), 0.5)

@@ -13,8 +13,6 @@ import pytest
 
 import spacy_tkre
 
-from test_relation_extractor import predicted_triples, train_tiny
-
 REPO = Path(__file__).resolve().parents[1]
 
 PREDICT = """
@@ -31,7 +29,7 @@ print(json.dumps(sorted([r.head.text, r.tail.text, r.label] for r in doc._.relat
 
 
 @pytest.fixture(scope="module")
-def trained(tiny_encoder_dir, tmp_path_factory):
+def trained(tiny_encoder_dir, tmp_path_factory, train_tiny):
     nlp, examples = train_tiny(tiny_encoder_dir, steps=40)
     path = tmp_path_factory.mktemp("pipeline") / "tiny_tkre"
     nlp.meta["name"] = "tiny_tkre"
@@ -47,14 +45,14 @@ def run_predict(python, target, env=None, code_in=""):
     return [tuple(item) for item in json.loads(out.stdout.strip().splitlines()[-1])]
 
 
-def test_saved_pipeline_loads_in_fresh_process(trained):
+def test_saved_pipeline_loads_in_fresh_process(trained, triples):
     nlp, path, examples = trained
-    expected = predicted_triples(nlp(examples[0].predicted.copy()))
+    expected = triples(nlp(examples[0].predicted.copy()))
     assert expected == [("Acme", "Paris", "based_in"), ("Alice", "Acme", "works_for")]
     assert run_predict(sys.executable, path) == expected
 
 
-def test_packaged_wheel_installs_and_predicts(trained, tmp_path):
+def test_packaged_wheel_installs_and_predicts(trained, tmp_path, triples):
     """What the README says: `python -m spacy_tkre package`, then `pip install --find-links packages NAME` in a new
     venv. The venv sees the running environment's site-packages (venv or system Python alike) for the public
     dependencies, so the install runs offline with --no-deps; the pin to this spacy_tkre is checked in the wheel."""
@@ -78,5 +76,5 @@ def test_packaged_wheel_installs_and_predicts(trained, tmp_path):
     install = [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--ignore-installed",
                "--find-links", str(packages), "en_tiny_tkre", "spacy_tkre"]
     subprocess.run(install, check=True, env=env)
-    expected = predicted_triples(nlp(examples[0].predicted.copy()))
+    expected = triples(nlp(examples[0].predicted.copy()))
     assert run_predict(python, "en_tiny_tkre", env=env, code_in=str(env_dir)) == expected

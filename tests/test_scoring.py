@@ -12,24 +12,12 @@ import spacy
 from spacy.training import Example
 from typer.testing import CliRunner
 
-import spacy_tkre
 from spacy_tkre.cli import score_semeval as _score_semeval_command  # noqa: F401  (registers the command)
 from spacy_tkre.cli.app import app
-from spacy_tkre.scoring.relation_scorer import make_relation_scorer, score_relations
-from spacy_tkre.scoring.semeval import (
-    SEMEVAL_LABELS,
-    AnswerFileError,
-    align_answers,
-    format_report,
-    read_answer_file,
-    relation_type,
-    score_answer_files,
-    score_semeval,
-)
+from spacy_tkre.scoring import SEMEVAL_LABELS, AnswerFileError, align_answers, format_report, make_relation_scorer
+from spacy_tkre.scoring import read_answer_file, relation_type, score_answer_files, score_relations, score_semeval
 
-EXAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "semeval2010_task8" / "scorer_examples"
 EXAMPLE_NUMBERS = [1, 2, 3, 5]  # proposed_answer4.txt has no key: it is the format checker's bad example
-needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason=f"SemEval scorer examples not found at {EXAMPLES}")
 
 BLOCK_TITLES = ("(2*9+1)-WAY", "IGNORING DIRECTIONALITY", "-- OFFICIAL")
 LABEL_LINE = re.compile(
@@ -60,11 +48,17 @@ def parse_report(text: str) -> List[Figures]:
     return blocks
 
 
-def example_paths(number: int) -> Tuple[Path, Path, Path]:
+@pytest.fixture
+def scorer_examples(shared_data):
+    """The official scorer's example answer files and its printed results (../shared/data)."""
+    return shared_data / "semeval2010_task8" / "scorer_examples"
+
+
+def example_paths(scorer_examples: Path, number: int) -> Tuple[Path, Path, Path]:
     return (
-        EXAMPLES / f"answer_key{number}.txt",
-        EXAMPLES / f"proposed_answer{number}.txt",
-        EXAMPLES / f"result_scores{number}.txt",
+        scorer_examples / f"answer_key{number}.txt",
+        scorer_examples / f"proposed_answer{number}.txt",
+        scorer_examples / f"result_scores{number}.txt",
     )
 
 
@@ -76,10 +70,9 @@ def percent(value: float) -> str:
 # --- SemEval scorer against the official outputs ----------------------------------------------------------
 
 
-@needs_examples
 @pytest.mark.parametrize("number", EXAMPLE_NUMBERS)
-def test_printed_figures_match_official_scorer(number):
-    key, proposed, expected = example_paths(number)
+def test_printed_figures_match_official_scorer(scorer_examples, number):
+    key, proposed, expected = example_paths(scorer_examples, number)
     expected_blocks = parse_report(expected.read_text(encoding="utf8"))
     report = format_report(score_answer_files(key, proposed, labels=SEMEVAL_LABELS))
     # 3 evaluations + the official line, each with micro and macro: the parser really read the file
@@ -88,11 +81,10 @@ def test_printed_figures_match_official_scorer(number):
     assert parse_report(report) == expected_blocks
 
 
-@needs_examples
 @pytest.mark.parametrize("number", EXAMPLE_NUMBERS)
-def test_official_scores_in_result_object_match_official_scorer(number):
+def test_official_scores_in_result_object_match_official_scorer(scorer_examples, number):
     """The dataclass holds the official (9+1)-way scores with direction: rounded, they are the printed ones."""
-    key, proposed, expected = example_paths(number)
+    key, proposed, expected = example_paths(scorer_examples, number)
     official_block, official_line = parse_report(expected.read_text(encoding="utf8"))[2:]
     result = score_answer_files(key, proposed, labels=SEMEVAL_LABELS)
     per_type = {
@@ -111,18 +103,16 @@ def test_official_scores_in_result_object_match_official_scorer(number):
     assert (f"{result.macro.f1:0.2f}",) == official_line["official"]
 
 
-@needs_examples
 @pytest.mark.parametrize("number", EXAMPLE_NUMBERS)
-def test_full_report_is_identical_to_official_scorer(number):
+def test_full_report_is_identical_to_official_scorer(scorer_examples, number):
     """Matrices, coverage, accuracies and warnings too: the whole output, byte for byte."""
-    key, proposed, expected = example_paths(number)
+    key, proposed, expected = example_paths(scorer_examples, number)
     report = format_report(score_answer_files(key, proposed, labels=SEMEVAL_LABELS))
     assert report == expected.read_text(encoding="utf8")
 
 
-@needs_examples
-def test_format_errors_name_file_and_line():
-    bad = EXAMPLES / "proposed_answer4.txt"
+def test_format_errors_name_file_and_line(scorer_examples):
+    bad = scorer_examples / "proposed_answer4.txt"
     with pytest.raises(AnswerFileError, match=r"proposed_answer4\.txt, line 2: unknown label 'Message-Topc\(e1,e2\)'"):
         read_answer_file(bad, SEMEVAL_LABELS)
 
@@ -206,21 +196,13 @@ def test_align_answers_refuses_ids_missing_from_key():
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    assert spacy_tkre.__version__  # the package import registers doc._.relations
-    return spacy.blank("en")
+def make_doc(annotated_doc):
+    """``make_doc(text, entities, relations)``: an annotated doc of a blank English pipeline."""
+    nlp = spacy.blank("en")
+    return lambda text, entities, relations: annotated_doc(nlp, text, entities, relations)
 
 
-def make_doc(nlp, text, entities, relations):
-    """A doc with ``entities`` [(text, label)] and ``relations`` [(head text, tail text, label)]."""
-    doc = nlp(text)
-    doc.ents = [doc.char_span(text.index(word), text.index(word) + len(word), label=label) for word, label in entities]
-    by_text = {span.text: span for span in doc.ents}
-    doc._.relations = [spacy_tkre.Relation(by_text[head], by_text[tail], label) for head, tail, label in relations]
-    return doc
-
-
-def make_examples(nlp):
+def make_examples(make_doc):
     """Two docs covering every case; the pairs, gold -> predicted:
 
     1 Alice->Acme    Founded(e1,e2) -> Founded(e1,e2)   correct
@@ -241,13 +223,13 @@ def make_examples(nlp):
     gold2 = [("Bob", "Initech", "Founded(e1,e2)"), ("Bob", "Carol", "Other"), ("Carol", "Initech", "Located(e1,e2)")]
     pred2 = [("Bob", "Initech", "Located(e1,e2)"), ("Bob", "Carol", "Other"), ("Carol", "Initech", "Located(e1,e2)")]
     return [
-        Example(make_doc(nlp, text1, ents1, pred1), make_doc(nlp, text1, ents1, gold1)),
-        Example(make_doc(nlp, text2, ents2, pred2), make_doc(nlp, text2, ents2, gold2)),
+        Example(make_doc(text1, ents1, pred1), make_doc(text1, ents1, gold1)),
+        Example(make_doc(text2, ents2, pred2), make_doc(text2, ents2, gold2)),
     ]
 
 
-def test_relation_scorer_hand_computed(nlp):
-    scores = score_relations(make_examples(nlp))
+def test_relation_scorer_hand_computed(make_doc):
+    scores = score_relations(make_examples(make_doc))
     # TACRED micro: non-Other predictions = pairs 1,2,4,5,7 (5); non-Other gold = 1,2,3,5,7 (5); tp = 1,7 (2)
     # P = R = F = 2/5
     assert scores["rel_micro_p"] == pytest.approx(0.4)
@@ -264,18 +246,18 @@ def test_relation_scorer_hand_computed(nlp):
     }
 
 
-def test_relation_scorer_negative_label_and_registry(nlp):
+def test_relation_scorer_negative_label_and_registry(make_doc):
     text = "Bob runs Initech ."
     ents = [("Bob", "PERSON"), ("Initech", "ORG")]
-    predicted = make_doc(nlp, text, ents, [("Bob", "Initech", "no_relation")])
-    reference = make_doc(nlp, text, ents, [("Bob", "Initech", "org:founded_by")])
+    predicted = make_doc(text, ents, [("Bob", "Initech", "no_relation")])
+    reference = make_doc(text, ents, [("Bob", "Initech", "org:founded_by")])
     scorer = spacy.registry.scorers.get("spacy_tkre.relation_scorer.v1")(negative_label="no_relation")
     # spaCy calls scorers as scorer(examples, **kwargs): extra keyword arguments must be accepted
     scores = scorer([Example(predicted, reference)], per_component=True)
     # the only gold relation is missed: nothing proposed (P = 0 by convention), R = 0/1
     assert (scores["rel_micro_p"], scores["rel_micro_r"], scores["rel_micro_f"]) == (0.0, 0.0, 0.0)
     assert scores["rel_f_per_type"] == {"org:founded_by": {"p": 0.0, "r": 0.0, "f": 0.0}}
-    assert make_relation_scorer()(make_examples(nlp)) == score_relations(make_examples(nlp))
+    assert make_relation_scorer()(make_examples(make_doc)) == score_relations(make_examples(make_doc))
 
 
 def test_relation_scorer_empty_input_gives_zeros():
@@ -291,9 +273,8 @@ def test_relation_scorer_empty_input_gives_zeros():
 # --- CLI ------------------------------------------------------------------------------------------------------
 
 
-@needs_examples
-def test_cli_prints_official_report():
-    key, proposed, expected = example_paths(1)
+def test_cli_prints_official_report(scorer_examples):
+    key, proposed, expected = example_paths(scorer_examples, 1)
     result = CliRunner().invoke(app, ["score-semeval", str(key), str(proposed)])
     assert result.exit_code == 0, result.output
     assert result.stdout == expected.read_text(encoding="utf8")

@@ -6,7 +6,8 @@ import typer
 from spacy.tokens import DocBin
 from wasabi import msg
 
-from ..convert import DEFAULT_NEGATIVE_LABEL, FORMATS, ConversionError, ConversionReport, load_label_names, read_docs
+from ..annotation import DEFAULT_NEGATIVE_LABEL
+from ..convert import FORMATS, ConversionError, ConversionReport, load_label_names, read_docs
 from ..progress import progress
 from .app import app
 

@@ -9,7 +9,7 @@ from thinc.api import require_gpu
 from wasabi import msg
 
 from ..evaluation import answer_lines, evaluate_pipeline, json_metrics
-from ..scoring.semeval import format_report
+from ..scoring import format_report
 from .app import app
 
 

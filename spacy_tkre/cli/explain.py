@@ -7,7 +7,7 @@ import typer
 from spacy.cli._util import import_code, parse_config_overrides
 from wasabi import msg
 
-from ..convert.docs import DEFAULT_NEGATIVE_LABEL
+from ..annotation import DEFAULT_NEGATIVE_LABEL
 from ..llm.explanation.run import explain, select_examples
 from ..llm.loading import cache_stats, load_llm_component
 from .app import app

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import typer
 
-from ..scoring.semeval import SEMEVAL_LABELS, AnswerFileError, format_report, score_answer_files
+from ..annotation import DEFAULT_NEGATIVE_LABEL
+from ..scoring import SEMEVAL_LABELS, AnswerFileError, format_report, score_answer_files
 from .app import app
 
 
@@ -11,7 +12,7 @@ from .app import app
 def score_semeval_command(
     key: Path = typer.Argument(..., help="Answer key: one '<id><TAB><label>' line per example."),
     proposed: Path = typer.Argument(..., help="Proposed answers in the same format; may skip ids of the key."),
-    negative_label: str = typer.Option("Other", help="The no-relation label, excluded from the averages."),
+    negative_label: str = typer.Option(DEFAULT_NEGATIVE_LABEL, help="The no-relation label, excluded from the averages."),
     any_label: bool = typer.Option(
         False, "--any-label", help="Accept labels outside the SemEval-2010 Task 8 set (other data sets)."
     ),

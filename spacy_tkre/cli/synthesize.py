@@ -8,7 +8,7 @@ from spacy.cli._util import import_code, parse_config_overrides
 from spacy.tokens import DocBin
 from wasabi import msg
 
-from ..convert.docs import DEFAULT_NEGATIVE_LABEL
+from ..annotation import DEFAULT_NEGATIVE_LABEL
 from ..llm.loading import cache_stats, load_llm_component
 from ..llm.synthesis.run import default_max_prompts, gold_samples, synthesize
 from ..llm.validation import ConsistencyFilter, SampleValidator, schema_from_samples

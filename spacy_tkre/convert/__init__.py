@@ -8,8 +8,8 @@ from typing import Dict, Iterator, Optional, Union
 
 from spacy.tokens import Doc
 
+from ..annotation import DEFAULT_NEGATIVE_LABEL
 from .conll04 import read_conll04
-from .docs import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, SOURCE_ID_KEY
 from .fewrel import load_label_names, read_fewrel
 from .opennre import read_opennre
 from .report import ConversionError, ConversionReport, SkipRecord
@@ -56,9 +56,6 @@ def read_docs(
 
 __all__ = [
     "FORMATS",
-    "DEFAULT_NEGATIVE_LABEL",
-    "ENTITY_LABEL",
-    "SOURCE_ID_KEY",
     "ConversionError",
     "ConversionReport",
     "SkipRecord",

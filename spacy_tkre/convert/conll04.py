@@ -10,9 +10,10 @@ import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .docs import annotate, doc_from_tokens, token_span
+from ..annotation import annotate, token_span
 from .records import read_json_document, require
 from .report import ConversionReport, SkipRecord, convert_records
+from .tokens import doc_from_tokens
 
 
 def read_conll04(path: Union[str, Path], report: ConversionReport) -> Iterator[Doc]:

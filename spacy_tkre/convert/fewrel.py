@@ -11,9 +11,10 @@ import spacy
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .docs import ENTITY_LABEL, annotate, doc_from_tokens, token_span
+from ..annotation import ENTITY_LABEL, annotate, token_span
 from .records import read_json_document, require
 from .report import ConversionError, ConversionReport, SkipRecord, convert_records
+from .tokens import doc_from_tokens
 
 FEWREL_LAYOUT = "an object mapping relation ids to lists of instances (FewRel layout)"
 

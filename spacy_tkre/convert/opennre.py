@@ -10,9 +10,10 @@ import spacy
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .docs import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, doc_from_tokens, token_span
+from ..annotation import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, token_span
 from .records import jsonl_lines, parse_json_line, require
 from .report import ConversionReport, SkipRecord, convert_records
+from .tokens import doc_from_tokens
 
 OPENNRE_NEGATIVES = {"NA", "no_relation"}
 

@@ -10,18 +10,15 @@ from typing import Any, Callable, Dict, Iterable, Iterator, Tuple
 from spacy.tokens import Doc
 from wasabi import msg
 
+from ..annotation import AnnotationError
+
 
 class ConversionError(Exception):
     """The whole input cannot be converted (missing file, wrong top-level structure, bad option)."""
 
 
-class SkipRecord(Exception):
-    """One record cannot be converted; ``reason`` is a short category counted in the report."""
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+class SkipRecord(AnnotationError):
+    """One record cannot be read; ``reason`` is a short category counted in the report, like annotation errors."""
 
 
 @dataclass
@@ -66,7 +63,7 @@ def convert_records(records: Iterable[Record], to_doc: Callable[[Any], Doc], rep
         report.read += 1
         try:
             doc = to_doc(record)
-        except SkipRecord as skip:
+        except AnnotationError as skip:  # SkipRecord from reading, or spans the Doc cannot hold
             report.skip(skip.reason, where, skip.detail)
             continue
         report.written += 1

@@ -3,7 +3,8 @@
 The tags are removed and the text tokenized with spaCy's blank English tokenizer; entity offsets come
 from the tag positions. Every sentence has one candidate pair (e1, e2), stored as a relation even when
 its label is ``Other`` so the pair is known as a negative candidate. Directional labels are kept as
-given (``Cause-Effect(e2,e1)``) with head = e1 and tail = e2, as the official scorer expects.
+given (``Cause-Effect(e2,e1)``) with head = e1 and tail = e2, as the official scorer expects. Other data sets
+use the same layout with their own label names (TAC-style ``per:employee_of(e1,e2)``): any label text is read.
 """
 import re
 from pathlib import Path
@@ -13,13 +14,16 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .docs import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, char_span
+from ..annotation import DEFAULT_NEGATIVE_LABEL, ENTITY_LABEL, annotate, char_span
 from .records import text_lines
 from .report import ConversionReport, SkipRecord, convert_records
 
 SEMEVAL_NEGATIVE = "Other"
 SENTENCE_LINE = re.compile(r'^(\d+)\t"(.*)"\s*$')
-LABEL_LINE = re.compile(r"^[A-Za-z]+(-[A-Za-z]+)*(\(e[12],e[12]\))?$")
+COMMENT_LINE = re.compile(r"^Comment\b")
+DIRECTION = re.compile(r"\(e[12],e[12]\)$")
+# Something that tries to be a direction suffix: "(e1, e2)", "(E1,E2)", "(e1,e3)".
+DIRECTION_LIKE = re.compile(r"\(\s*e\d.*\)$", re.IGNORECASE)
 TAG = re.compile(r"</?e[12]>")
 TAGS = ("<e1>", "</e1>", "<e2>", "</e2>")
 
@@ -52,9 +56,7 @@ def _block_to_doc(nlp: Language, block: List[str], negative_label: str) -> Doc:
     if sentence is None:
         raise SkipRecord("malformed sentence line", "expected: id<TAB>\"text\"")
     sentence_id, marked = sentence.groups()
-    label = block[1].strip() if len(block) > 1 else ""
-    if not LABEL_LINE.match(label):
-        raise SkipRecord("missing relation label", f"sentence {sentence_id}")
+    label = _label(block, sentence_id)
     if not TAG.sub("", marked).strip():
         raise SkipRecord("empty text", f"sentence {sentence_id}")
     text, offsets = _strip_tags(marked)
@@ -62,6 +64,20 @@ def _block_to_doc(nlp: Language, block: List[str], negative_label: str) -> Doc:
     entities = [char_span(doc, *offsets[name], ENTITY_LABEL) for name in ("e1", "e2")]
     label = negative_label if label == SEMEVAL_NEGATIVE else label
     return annotate(doc, entities, [(0, 1, label)], source_id=sentence_id)
+
+
+def _label(block: List[str], sentence_id: str) -> str:
+    """The relation label on the line after the sentence; the skip reason says what stands there instead."""
+    if len(block) < 2:
+        raise SkipRecord("missing label line", f"sentence {sentence_id} is the last line of its block")
+    label = block[1].strip()
+    if COMMENT_LINE.match(label):
+        raise SkipRecord("missing label line", f"sentence {sentence_id} is followed by its comment line")
+    if SENTENCE_LINE.match(block[1]):
+        raise SkipRecord("missing label line", f"sentence {sentence_id} is followed by another sentence")
+    if DIRECTION_LIKE.search(label) and not DIRECTION.search(label):
+        raise SkipRecord("malformed direction suffix", f"sentence {sentence_id}: {label!r}; write (e1,e2) or (e2,e1)")
+    return label
 
 
 def _strip_tags(marked: str) -> Tuple[str, Dict[str, Tuple[int, int]]]:

@@ -13,7 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .docs import annotate, char_span
+from ..annotation import annotate, char_span
 from .records import jsonl_lines, parse_json_line, require
 from .report import ConversionReport, SkipRecord, convert_records
 

@@ -7,11 +7,13 @@ similarity), and an optional trained tkre pipeline can veto samples it does not 
 """
 import re
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Union
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..convert.docs import ENTITY_LABEL, SOURCE_ID_KEY, annotate
+from ..annotation import ENTITY_LABEL, SOURCE_ID_KEY, annotate
 from .diversity import similarity, words
 
 Schema = Dict[str, Dict[str, List[str]]]
@@ -171,19 +173,25 @@ def _overlaps(span: Span, other: Optional[Span]) -> bool:
 
 
 class ConsistencyFilter:
-    """A trained tkre pipeline's probability for the target label of the sample's (head, tail) pair."""
+    """A trained relation pipeline's probability for the target label of the sample's (head, tail) pair.
 
-    def __init__(self, path: str, threshold: float):
+    ``pipeline`` is a path or a loaded ``Language``; its first component with ``score_pairs`` (such as
+    ``tkre_relation_extractor``) scores the pair as given, whatever pairs its own candidate generator proposes.
+    """
+
+    def __init__(self, pipeline: Union[str, Path, Language], threshold: float):
         import spacy
 
-        from ..pipeline import RelationExtractor
-
         self.threshold = threshold
-        self._nlp = spacy.load(path)
-        found = [(name, pipe) for name, pipe in self._nlp.pipeline if isinstance(pipe, RelationExtractor)]
+        self._nlp = pipeline if isinstance(pipeline, Language) else spacy.load(pipeline)
+        found = [index for index, (_, pipe) in enumerate(self._nlp.pipeline) if hasattr(pipe, "score_pairs")]
         if not found:
-            raise ValueError(f"The consistency filter {path} has no tkre_relation_extractor: give a trained tkre pipeline.")
-        self._name, self._component = found[0]
+            raise ValueError(
+                f"The consistency filter {pipeline} has no component that scores entity pairs: give a trained "
+                "pipeline with a tkre_relation_extractor."
+            )
+        self._before = [pipe for _, pipe in self._nlp.pipeline[: found[0]]]
+        self._component = self._nlp.pipeline[found[0]][1]
 
     def check_labels(self, schema: Schema) -> None:
         unknown = sorted(set(schema) - set(self._component.labels))
@@ -194,20 +202,15 @@ class ConsistencyFilter:
             )
 
     def probability(self, doc: Doc, label: str) -> float:
-        """0 when the filter's candidate generator does not even propose the pair."""
+        """The probability of ``label`` for the one relation of ``doc``, read in the filter's own vocab."""
         copy = Doc(self._nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
         copy.ents = [Span(copy, ent.start, ent.end, label=ent.label_) for ent in doc.ents]
-        for name, pipe in self._nlp.pipeline:
-            if name == self._name:
-                break
+        for pipe in self._before:
             copy = pipe(copy)
-        pairs_per_doc, scores = self._component.predict([copy])
-        target = self._component.labels.index(label)
-        (head, tail), = [((r.head.start, r.head.end), (r.tail.start, r.tail.end)) for r in doc._.relations]
-        for row, (pair_head, pair_tail) in enumerate(pairs_per_doc[0]):
-            if (pair_head.start, pair_head.end) == head and (pair_tail.start, pair_tail.end) == tail:
-                return float(self._component.model.ops.to_numpy(scores)[row, target])
-        return 0.0
+        (relation,) = doc._.relations
+        pair = tuple(Span(copy, span.start, span.end, label=span.label_) for span in (relation.head, relation.tail))
+        (scores,) = self._component.score_pairs([copy], [[pair]])
+        return float(scores[0, self._component.labels.index(label)])
 
 
 def reasons_total(per_label: Dict[str, Counter]) -> Counter:

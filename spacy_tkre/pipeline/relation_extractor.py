@@ -1,4 +1,5 @@
 """``tkre_relation_extractor``: classifies candidate entity pairs into relation labels or the negative label."""
+import warnings
 from collections import Counter
 from itertools import islice
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -13,6 +14,7 @@ from thinc.api import CategoricalCrossentropy, Config, Model, Optimizer, set_dro
 from thinc.types import Floats2d
 from wasabi import msg
 
+from ..annotation import DEFAULT_NEGATIVE_LABEL, looks_negative
 from ..candidates import CandidateGenerator, Pair, Schema, filter_by_schema, schema_allows
 from ..relations import Relation, relations_by_pair, set_relations
 from ..models.relation_model import RelationOutput
@@ -48,7 +50,7 @@ MISSING = -1
     default_config={
         "model": DEFAULT_MODEL,
         "labels": [],
-        "negative_label": "no_relation",
+        "negative_label": DEFAULT_NEGATIVE_LABEL,
         "threshold": 0.0,
         "schema": {},
         "candidates": {"@misc": "spacy_tkre.entity_pairs.v1"},
@@ -82,7 +84,7 @@ class RelationExtractor(TrainablePipe):
         name: str = "tkre_relation_extractor",
         *,
         labels: List[str] = [],
-        negative_label: str = "no_relation",
+        negative_label: str = DEFAULT_NEGATIVE_LABEL,
         threshold: float = 0.0,
         schema: Schema = {},
         candidates: CandidateGenerator,
@@ -142,6 +144,10 @@ class RelationExtractor(TrainablePipe):
         for label in labels or self.cfg["labels"] or self._labels_in(get_examples()):
             self.add_label(label)
         self.add_label(self.negative_label)
+        lookalikes = [label for label in self.labels if label != self.negative_label and looks_negative(label)]
+        if lookalikes:
+            warnings.warn(f"{self.name}: the labels {lookalikes} look like 'no relation' but the negative label is "
+                          f"{self.negative_label!r}, so they are trained as relations: if they mean none, set negative_label.")
         unknown = sorted(set(self.cfg["schema"]) - set(self.labels))
         if unknown:
             raise ValueError(

@@ -20,11 +20,14 @@ from typing import Any, Callable, Dict, Iterable, List, Tuple
 import spacy
 from spacy.training import Example
 
+from ..annotation import DEFAULT_NEGATIVE_LABEL
 from ..relations import relations_by_pair
 from .semeval import SemEvalResult, score_semeval
 
 
-def score_relations(examples: Iterable[Example], negative_label: str = "Other", **kwargs: Any) -> Dict[str, Any]:
+def score_relations(
+    examples: Iterable[Example], negative_label: str = DEFAULT_NEGATIVE_LABEL, **kwargs: Any
+) -> Dict[str, Any]:
     """Score predicted against reference relations; ``**kwargs`` absorbs what spaCy passes to every scorer."""
     return score_labels(*aligned_labels(examples, negative_label), negative_label)[0]
 
@@ -68,6 +71,6 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 @spacy.registry.scorers("spacy_tkre.relation_scorer.v1")
-def make_relation_scorer(negative_label: str = "Other") -> Callable[..., Dict[str, Any]]:
+def make_relation_scorer(negative_label: str = DEFAULT_NEGATIVE_LABEL) -> Callable[..., Dict[str, Any]]:
     """Registered scorer factory; the returned callable keeps spaCy's ``scorer(examples, **kwargs)`` signature."""
     return partial(score_relations, negative_label=negative_label)

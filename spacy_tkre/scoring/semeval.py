@@ -7,7 +7,8 @@ faithful copy gives numbers comparable with the literature, without needing perl
 
 Units: every precision, recall and F1 here is a **percentage (0..100)** at full float precision, computed
 with the same operations in the same order as the perl script, so that rounding to two decimals, which only
-``format_report`` does, prints the same digits as the official scorer.
+``format_report`` (``semeval_report``) does, prints the same digits as the official scorer. Answer files are
+read in ``answers``.
 
 The scorer runs three evaluations, kept in ``SemEvalResult``:
 
@@ -26,14 +27,12 @@ SemEval) is a parameter. As in the perl script, the negative label is shown and 
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Collection, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..annotation import DEFAULT_NEGATIVE_LABEL
 
 # The perl script strips any "(e1,e2)", "(e2,e1)", "(e1,e1)" or "(e2,e2)" at the end of a label.
 DIRECTION_SUFFIX = re.compile(r"\(e[12],e[12]\)$")
-DIRECTION_DIGIT = re.compile(r"\(e([12])")
-SHORT_NAME = re.compile(r"^(.)[^-]+-(.)")
-ANSWER_LINE = re.compile(r"([0-9]+)\t([^\r]+)")
 
 SEMEVAL_RELATIONS = (
     "Cause-Effect",
@@ -50,20 +49,6 @@ SEMEVAL_LABELS = frozenset(
     [f"{relation}{direction}" for relation in SEMEVAL_RELATIONS for direction in ("(e1,e2)", "(e2,e1)")]
     + ["Other"]
 )
-
-OFFICIAL_LINE = (
-    "<<< The official score is (9+1)-way evaluation with directionality taken into account: "
-    "macro-averaged F1 = {f1:0.2f}% >>>\n"
-)
-TITLES = {
-    "directed": "<<< (2*9+1)-WAY EVALUATION (USING DIRECTIONALITY)>>>:",
-    "undirected": "<<< (9+1)-WAY EVALUATION IGNORING DIRECTIONALITY >>>:",
-    "official": "<<< (9+1)-WAY EVALUATION TAKING DIRECTIONALITY INTO ACCOUNT -- OFFICIAL >>>:",
-}
-
-
-class AnswerFileError(ValueError):
-    """An answer file or answer set the scorer cannot use; the message names the file, the line and the fix."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +179,7 @@ def relation_type(label: str) -> str:
 
 
 def score_semeval(
-    gold: Sequence[str], predicted: Sequence[Optional[str]], negative_label: str = "Other"
+    gold: Sequence[str], predicted: Sequence[Optional[str]], negative_label: str = DEFAULT_NEGATIVE_LABEL
 ) -> SemEvalResult:
     """Score parallel label lists exactly like the official scorer; ``None`` in ``predicted`` means skipped."""
     if len(gold) != len(predicted):
@@ -232,14 +217,14 @@ def _f1(precision: float, recall: float) -> float:
     return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
 
 
-def _scorer_name(label: str, negative_label: str) -> str:
+def scorer_name(label: str, negative_label: str) -> str:
     """The name the perl scorer shows and sorts by: it reads the negative label as ``_Other``."""
     return f"_{label}" if label == negative_label else label
 
 
 def _in_scorer_order(counts: Counter, negative_label: str) -> Dict[str, int]:
     """Counts sorted like perl's ``sort keys`` over the scorer's names, so reports list labels identically."""
-    return {label: counts[label] for label in sorted(counts, key=lambda label: _scorer_name(label, negative_label))}
+    return {label: counts[label] for label in sorted(counts, key=lambda label: scorer_name(label, negative_label))}
 
 
 def _evaluate(
@@ -303,184 +288,3 @@ def _macro(scores: Sequence[LabelScore]) -> PRF:
         recall += score.recall
         f1 += score.f1
     return PRF(precision / len(scores), recall / len(scores), f1 / len(scores))
-
-
-def read_answer_file(path: Union[str, Path], labels: Optional[Collection[str]] = None) -> Dict[str, str]:
-    """Read an answer file of ``<id><TAB><label>`` lines into ``{id: label}``, checked like the official scorer.
-
-    ``labels``: the allowed labels (e.g. ``SEMEVAL_LABELS``, which the perl scorer enforces); ``None`` accepts
-    any label set. Unlike perl, a missing newline after the last line is accepted. Ids stay strings, as in perl.
-    """
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf8")
-    except UnicodeDecodeError as error:
-        raise AnswerFileError(f"{path} is not UTF-8 text ({error}); save the answer file as UTF-8.") from None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    answers: Dict[str, str] = {}
-    first_line: Dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        answer_id, label = _parse_answer_line(path, number, line.removesuffix("\r"), labels)
-        if answer_id in answers:
-            raise AnswerFileError(
-                f"{path}, line {number}: id {answer_id} is already defined on line {first_line[answer_id]}; "
-                "each id may appear only once, remove the duplicate."
-            )
-        answers[answer_id] = label
-        first_line[answer_id] = number
-    return answers
-
-
-def _parse_answer_line(
-    path: Path, number: int, line: str, labels: Optional[Collection[str]]
-) -> Tuple[str, str]:
-    """Split one answer line, rejecting what the official scorer rejects, with the line to fix."""
-    match = ANSWER_LINE.fullmatch(line)
-    if match is None:
-        raise AnswerFileError(
-            f"{path}, line {number}: expected '<numeric id><TAB><label>', got {line!r}; "
-            "write one answer per line with a single TAB between the id and the label."
-        )
-    answer_id, label = match.groups()
-    if labels is not None and label not in labels:
-        raise AnswerFileError(
-            f"{path}, line {number}: unknown label {label!r}; use one of {', '.join(sorted(labels))} "
-            "(for another label set, read without one: labels=None, or --any-label on the command line)."
-        )
-    return answer_id, label
-
-
-def align_answers(
-    key: Mapping[str, str], proposed: Mapping[str, str], proposed_name: str = "The proposed answers"
-) -> Tuple[List[str], List[Optional[str]]]:
-    """Turn ``{id: label}`` answers into the parallel lists ``score_semeval`` takes; unanswered ids give None.
-
-    Proposed ids missing from the key make the official scorer stop, because they mean the two files are from
-    different data sets; so they raise here too.
-    """
-    unknown = [answer_id for answer_id in proposed if answer_id not in key]
-    if unknown:
-        shown = ", ".join(unknown[:10]) + (", ..." if len(unknown) > 10 else "")
-        raise AnswerFileError(
-            f"{proposed_name} contain {len(unknown)} id(s) that are not in the answer key: {shown}; "
-            "score against the key of the same data split, or drop those lines."
-        )
-    return list(key.values()), [proposed.get(answer_id) for answer_id in key]
-
-
-def score_answer_files(
-    key_path: Union[str, Path],
-    proposed_path: Union[str, Path],
-    negative_label: str = "Other",
-    labels: Optional[Collection[str]] = None,
-) -> SemEvalResult:
-    """Score a proposed answer file against an answer key file (note: the perl scorer takes them reversed)."""
-    key = read_answer_file(key_path, labels)
-    proposed = read_answer_file(proposed_path, labels)
-    return score_semeval(*align_answers(key, proposed, str(proposed_path)), negative_label=negative_label)
-
-
-def format_report(result: SemEvalResult) -> str:
-    """Render the official scorer's full text output (warnings, three evaluations, official line)."""
-    negative = result.negative_label
-    parts = [
-        f"!!!WARNING!!! The proposed file contains {count} label(s) of type '{_scorer_name(label, negative)}', "
-        "which is NOT present in the key file.\n\n"
-        for label, count in result.unknown_proposed.items()
-    ]
-    for name in ("directed", "undirected", "official"):
-        parts.append(f"{TITLES[name]}\n\n")
-        parts.extend(_format_evaluation(getattr(result, name)))
-    parts.append(OFFICIAL_LINE.format(f1=result.macro.f1))
-    return "".join(parts)
-
-
-def _short_name(label: str, evaluation: Evaluation) -> str:
-    """The scorer's matrix heading: ``C-E1`` for ``Cause-Effect(e1,e2)``, ``*CE1`` if the key lacks it.
-
-    Labels without a hyphen (where perl would stop) use their first two characters.
-    """
-    if label == evaluation.negative_label:
-        return "_O_"
-    match = SHORT_NAME.match(label)
-    first, second = match.groups() if match else (label[:1], label[1:2])
-    short = f"{first}-{second}" if label in evaluation.gold_counts else f"*{first}{second}"
-    direction = DIRECTION_DIGIT.search(label)
-    return short + direction.group(1) if direction else short
-
-
-def _format_evaluation(evaluation: Evaluation) -> Iterable[str]:
-    """One evaluation block, byte for byte like the perl ``evaluate`` subroutine prints it."""
-    yield from _format_confusion_matrix(evaluation)
-    yield from _format_accuracy(evaluation)
-    yield "\nResults for the individual relations:\n"
-    for label, score in evaluation.per_label.items():
-        yield _format_label_line(_scorer_name(label, evaluation.negative_label), score, evaluation.uses_wrong_direction)
-    micro = evaluation.micro
-    yield f"\nMicro-averaged result (excluding {evaluation.negative_label}):\n"
-    yield (
-        f"P = {micro.correct:4d}/{micro.proposed:4d} = {micro.precision:6.2f}%     "
-        f"R = {micro.correct:4d}/{micro.gold:4d} = {micro.recall:6.2f}%     F1 = {micro.f1:6.2f}%\n"
-    )
-    macro = evaluation.macro
-    yield f"\nMACRO-averaged result (excluding {evaluation.negative_label}):\n"
-    yield f"P = {macro.precision:6.2f}%\tR = {macro.recall:6.2f}%\tF1 = {macro.f1:6.2f}%\n\n\n\n"
-
-
-def _format_confusion_matrix(evaluation: Evaluation) -> Iterable[str]:
-    """The confusion matrix: key labels as rows, proposed labels as columns, plus the sums and skips."""
-    columns = evaluation.columns
-    rule = "      +" + "-----" * len(columns)
-    wrong_total = sum(evaluation.wrong_direction.values())
-    skipped_total = evaluation.total_gold - evaluation.total_proposed
-    yield "Confusion matrix:\n"
-    yield "       " + "".join(f" {_short_name(label, evaluation):>4}" for label in columns) + " <-- classified as\n"
-    yield rule + ("+ -SUM- xDIRx skip  ACTUAL\n" if evaluation.uses_wrong_direction else "+ -SUM- skip ACTUAL\n")
-    for gold_label, gold_count in evaluation.gold_counts.items():
-        cells = "".join(f"{evaluation.confusion.get((gold_label, label), 0):4d} " for label in columns)
-        answered, skipped = evaluation.answered(gold_label), evaluation.skipped(gold_label)
-        if evaluation.uses_wrong_direction:
-            wrong = evaluation.wrong_direction.get(gold_label, 0)
-            totals = f"| {answered:4d}  {wrong:4d}  {skipped:4d} {gold_count:6d}\n"
-        else:
-            totals = f"| {answered:4d} {skipped:4d} {gold_count:4d}\n"
-        yield f" {_short_name(gold_label, evaluation):>4} |{cells}{totals}"
-    yield rule + "+\n"
-    sums = "".join(f"{evaluation.proposed_counts.get(label, 0):4d} " for label in columns)
-    if evaluation.uses_wrong_direction:
-        totals = (
-            f"  {evaluation.total_proposed - wrong_total:4d}  {wrong_total:4d}  {skipped_total:4d} "
-            f"{evaluation.total_gold:6d}\n\n"
-        )
-    else:
-        totals = f"  {evaluation.total_proposed:4d} {skipped_total:4d} {evaluation.total_gold:4d}\n\n"
-    yield f" -SUM- {sums}{totals}"
-
-
-def _format_accuracy(evaluation: Evaluation) -> Iterable[str]:
-    """Coverage and the three accuracies (answered only, skipped as wrong, skipped as negative)."""
-    correct, proposed, gold = evaluation.correct, evaluation.total_proposed, evaluation.total_gold
-    yield f"Coverage = {proposed}/{gold} = {evaluation.coverage:5.2f}%\n"
-    yield f"Accuracy (calculated for the above confusion matrix) = {correct}/{proposed} = {evaluation.accuracy:5.2f}%\n"
-    yield (
-        f"Accuracy (considering all skipped examples as Wrong) = {correct}/{gold} = "
-        f"{evaluation.accuracy_skipped_as_wrong:5.2f}%\n"
-    )
-    yield (
-        f"Accuracy (considering all skipped examples as {evaluation.negative_label}) = "
-        f"{correct + evaluation.negative_skipped}/{gold} = {evaluation.accuracy_skipped_as_negative:5.2f}%\n"
-    )
-
-
-def _format_label_line(name: str, score: LabelScore, uses_wrong_direction: bool) -> str:
-    """One ``Results for the individual relations`` line; the official evaluation splits the P denominator."""
-    if uses_wrong_direction:
-        denominator = f"({score.proposed:4d} +{score.wrong_direction:4d})"
-    else:
-        denominator = f"{score.proposed + score.wrong_direction:4d}"
-    return (
-        f"{name:>25} :    P = {score.correct:4d}/{denominator} = {score.precision:6.2f}%     "
-        f"R = {score.correct:4d}/{score.gold:4d} = {score.recall:6.2f}%     F1 = {score.f1:6.2f}%\n"
-    )

@@ -4,7 +4,7 @@ from typing import Dict, Optional
 from spacy_llm.registry import registry
 from spacy_llm.ty import TaskResponseParser
 
-from ...convert.docs import DEFAULT_NEGATIVE_LABEL
+from ...annotation import DEFAULT_NEGATIVE_LABEL
 from .parser import parse_responses_v1
 from .task import RelationExplanationTask
 from .template import EXPLANATION_TEMPLATE
