@@ -56,6 +56,18 @@ def test_only_the_drawn_docs_are_needed():
     assert not numpy.isnan(score_episodes(vectors, drawn).accuracy)
 
 
+def test_several_poolings_share_one_encoding_and_equal_separate_runs(tiny_encoder_dir, tmp_path):
+    def run(*poolings):
+        results = tmp_path / f"{len(poolings)}.jsonl"
+        args = ["episodes", str(tiny_encoder_dir), FIXTURE, "--setting", "2-1", "--episodes", "30", "--results", str(results)]
+        result = CliRunner().invoke(app, args + [arg for p in poolings for arg in ("--pooling", p)])
+        assert result.exit_code == 0, result.output
+        return {r["pooling"]: r["metrics"]["accuracy"] for r in map(json.loads, results.read_text().splitlines())}
+
+    together = run("context", "markers+spans")
+    assert together == {**run("context"), **run("markers+spans")}
+
+
 def test_a_malformed_setting_is_refused():
     result = CliRunner().invoke(app, ["episodes", "all-MiniLM-L6-v2", FIXTURE, "--setting", "5x1"])
     assert result.exit_code != 0 and "is not N-K" in result.output
