@@ -36,6 +36,9 @@ setup(
         "spacy_architectures": [
             "spacy_tkre.EntityMarkerRelationModel.v1 = spacy_tkre.models.entity_marker:build_entity_marker_model",
             "spacy_tkre.SpanPoolingRelationModel.v1 = spacy_tkre.models.span_pooling:build_span_pooling_model",
+            "spacy_tkre.EntityMarkerRelationModel.v2 = spacy_tkre.models.entity_marker:build_entity_marker_model_v2",
+            "spacy_tkre.SpanPoolingRelationModel.v2 = spacy_tkre.models.span_pooling:build_span_pooling_model_v2",
+            "spacy_tkre.PairRepresentation.v1 = spacy_tkre.models.pair_representation:build_pair_representation",
             "spacy_tkre.PairClassifier.v1 = spacy_tkre.models.classifier:build_pair_classifier",
             "spacy_tkre.Encoder.v1 = spacy_tkre.models.encoder:build_encoder",
         ],

@@ -45,7 +45,8 @@ def main(
     bare = docs_per_second(encoder.predict, docs, batch_size, repeats)
     result = {
         "pipeline": pipeline, "docs": len(docs), "batch_size": batch_size,
-        "architecture": extractor.model.layers[0].layers[0].name,
+        "architecture": "pooling={pooling} mark_entities={mark_entities}".format(
+            **extractor.model.get_ref("pair_representation").layers[0].attrs),
         "component_docs_per_s": round(component, 1), "encoder_docs_per_s": round(bare, 1),
         "ratio": round(component / bare, 3),
     }

@@ -1,13 +1,12 @@
 """Pair representations from a trained pipeline or a bare encoder folder: the vectors the classifier sees, used
 for prototypes (few-shot episodes) without training a classifier."""
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy
 import spacy
-from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import minibatch
+from spacy.util import minibatch, registry
 from thinc.api import Model
 
 from .candidates import Pair
@@ -18,23 +17,35 @@ from .relations import get_relations
 COMPONENT = "tkre_relation_extractor"
 
 
-def load_pair_encoder(model_or_encoder: str) -> Model:
-    """The pair encoder of a trained pipeline (a folder with ``config.cfg`` or an installed package), or the default
-    entity-marker encoder over a Hugging Face folder or packaged alias such as ``all-MiniLM-L6-v2``."""
+def is_bare_encoder(model_or_encoder: str) -> bool:
     path = Path(model_or_encoder)
-    is_encoder = (path / "config.json").is_file() and not (path / "config.cfg").is_file()
-    nlp = _untrained_pipeline(model_or_encoder) if is_encoder or model_or_encoder in PACKAGED_ENCODERS else spacy.load(model_or_encoder)
-    return nlp.get_pipe(COMPONENT).model.layers[0]
+    return model_or_encoder in PACKAGED_ENCODERS or ((path / "config.json").is_file() and not (path / "config.cfg").is_file())
 
 
-def _untrained_pipeline(encoder: str) -> Language:
-    nlp = spacy.blank("en")
-    extractor = nlp.add_pipe(COMPONENT, config={"model": {"tok2vec": {"name": encoder}}})
-    doc = nlp.make_doc("Alice works for Acme .")
-    doc.ents = [doc.char_span(0, 5, label="ENTITY"), doc.char_span(16, 20, label="ENTITY")]
-    encoder_model = extractor.model.layers[0]
-    encoder_model.initialize(X=([doc], [extractor.candidates(doc)]))
-    return nlp
+def load_pair_representation(model_or_encoder: str, pooling: Optional[str] = None, mark_entities: bool = True) -> Model:
+    """The ``spacy_tkre.PairRepresentation.v1`` layer of a trained pipeline (a folder with ``config.cfg`` or an
+    installed package), or a new one over a Hugging Face folder or packaged alias such as ``all-MiniLM-L6-v2``
+    (``pooling`` defaults to ``markers``; a pipeline keeps its own and refuses another)."""
+    if not is_bare_encoder(model_or_encoder):
+        representation = spacy.load(model_or_encoder).get_pipe(COMPONENT).model.get_ref("pair_representation")
+        own = representation.layers[0].attrs["pooling"]
+        if pooling is not None and pooling != own:
+            raise ValueError(f"{model_or_encoder} was trained on '{own}' pair vectors, not '{pooling}': drop --pooling.")
+        return representation
+    config = {
+        "@architectures": "spacy_tkre.PairRepresentation.v1",
+        "pooling": pooling or "markers",
+        "mark_entities": mark_entities,
+        "tok2vec": {
+            "@architectures": "spacy_tkre.Encoder.v1",
+            "name": model_or_encoder,
+            "get_spans": {"@span_getters": "spacy-transformers.doc_spans.v1"},
+            "pooling": {"@layers": "reduce_mean.v1"},
+        },
+    }
+    representation = registry.resolve({"model": config})["model"]
+    representation.initialize()
+    return representation
 
 
 def relation_pairs(doc: Doc) -> List[Pair]:
@@ -42,7 +53,7 @@ def relation_pairs(doc: Doc) -> List[Pair]:
     return [(relation.head, relation.tail) for relation in get_relations(doc)]
 
 
-def encode_relations(encoder: Model, docs: Sequence[Doc], batch_size: int = 64) -> numpy.ndarray:
+def encode_relations(representation: Model, docs: Sequence[Doc], batch_size: int = 64) -> numpy.ndarray:
     """One vector per doc: the representation of its first annotated relation (FewRel docs hold exactly one)."""
     rows = []
     batches = minibatch(docs, batch_size)
@@ -50,5 +61,5 @@ def encode_relations(encoder: Model, docs: Sequence[Doc], batch_size: int = 64) 
         pairs = [relation_pairs(doc)[:1] for doc in batch]
         if any(not p for p in pairs):
             raise ValueError("Every doc to encode needs an annotated relation (doc._.relations).")
-        rows.append(encoder.ops.to_numpy(encoder.predict((list(batch), pairs))))
+        rows.append(representation.ops.to_numpy(representation.predict((list(batch), pairs))))
     return numpy.concatenate(rows) if rows else numpy.zeros((0, 0), dtype="f")

@@ -41,10 +41,11 @@ def _annotated_doc(nlp, text, entities, relations):
     return doc
 
 
-def _make_nlp(encoder_dir, architecture="spacy_tkre.EntityMarkerRelationModel.v1", **config):
+def _make_nlp(encoder_dir, architecture="spacy_tkre.EntityMarkerRelationModel.v2", model_config={}, **config):
     nlp = spacy.blank("en")
     model = {
         "@architectures": architecture,
+        **model_config,
         "tok2vec": {
             "@architectures": "spacy_tkre.Encoder.v1",
             "name": str(encoder_dir),
@@ -90,7 +91,7 @@ def annotated_doc():
 
 @pytest.fixture(scope="session")
 def make_nlp():
-    """``make_nlp(encoder_dir, architecture=..., **component_config)``: a blank pipeline with a tiny extractor."""
+    """``make_nlp(encoder_dir, architecture=..., model_config={...}, **component_config)``: a blank pipeline with a tiny extractor."""
     return _make_nlp
 
 

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spacy_tkre.cli import app
-from spacy_tkre.episodes import run_episodes
+from spacy_tkre.episodes import draw_episodes, run_episodes, score_episodes
 
 FIXTURE = "tests/fixtures/fewrel_val_wiki_slice.json"
 
@@ -35,10 +35,39 @@ def test_too_few_relations_is_a_clear_error():
 
 
 def test_episodes_command_with_a_bare_encoder(tiny_encoder_dir, tmp_path):
-    output = tmp_path / "result.json"
-    result = CliRunner().invoke(app, ["episodes", str(tiny_encoder_dir), FIXTURE, "--n-way", "2", "--k-shot", "1",
-                                      "--queries", "1", "--episodes", "20", "--output", str(output)])
+    results = tmp_path / "results.jsonl"
+    result = CliRunner().invoke(app, ["episodes", str(tiny_encoder_dir), FIXTURE, "--setting", "2-1", "--setting", "2-2",
+                                      "--queries", "1", "--episodes", "20", "--results", str(results),
+                                      "--variant", "tiny", "--pooling", "spans", "--no-mark-entities"])
     assert result.exit_code == 0, result.output
-    record = json.loads(output.read_text())
-    assert record["n_way"] == 2 and record["episodes"] == 20 and record["docs"] == 6
-    assert 0.0 <= record["accuracy"] <= 1.0
+    records = [json.loads(line) for line in results.read_text().splitlines()]
+    assert [(r["n_way"], r["k"], r["episodes"], r["variant"], r["pooling"]) for r in records] == [
+        (2, 1, 20, "tiny", "spans"), (2, 2, 20, "tiny", "spans")]
+    assert all(0.0 <= r["metrics"]["accuracy"] <= 1.0 for r in records) and records[0]["encoded_docs"] == 6
+
+
+def test_only_the_drawn_docs_are_needed():
+    labels = [f"P{c}" for c in range(10) for _ in range(50)]
+    drawn = draw_episodes(labels, n_way=2, k_shot=1, queries=1, episodes=3, seed=0)
+    used = sorted(drawn.used_rows())
+    assert len(used) <= 12
+    vectors = numpy.full((len(labels), 2), numpy.nan)
+    vectors[used] = numpy.eye(10)[[int(labels[row][1:]) for row in used]][:, :2] + 1.0
+    assert not numpy.isnan(score_episodes(vectors, drawn).accuracy)
+
+
+def test_several_poolings_share_one_encoding_and_equal_separate_runs(tiny_encoder_dir, tmp_path):
+    def run(*poolings):
+        results = tmp_path / f"{len(poolings)}.jsonl"
+        args = ["episodes", str(tiny_encoder_dir), FIXTURE, "--setting", "2-1", "--episodes", "30", "--results", str(results)]
+        result = CliRunner().invoke(app, args + [arg for p in poolings for arg in ("--pooling", p)])
+        assert result.exit_code == 0, result.output
+        return {r["pooling"]: r["metrics"]["accuracy"] for r in map(json.loads, results.read_text().splitlines())}
+
+    together = run("context", "markers+spans")
+    assert together == {**run("context"), **run("markers+spans")}
+
+
+def test_a_malformed_setting_is_refused():
+    result = CliRunner().invoke(app, ["episodes", "all-MiniLM-L6-v2", FIXTURE, "--setting", "5x1"])
+    assert result.exit_code != 0 and "is not N-K" in result.output

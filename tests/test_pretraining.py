@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy
 import pytest
 import spacy
 import torch
@@ -18,8 +19,11 @@ from transformers import AutoModel, AutoTokenizer
 from spacy_tkre import Relation
 from spacy_tkre.pretraining import MSLM, SCL, PretrainExample, load_masked_lm, load_pretraining_config, pretrain
 from spacy_tkre.pretraining import trainer, weights_digest
+from spacy_tkre.docbins import read_docbin
+from spacy_tkre.models.pair_slots import n_ranges
 from spacy_tkre.pretraining.data import examples_from_docs, read_examples
 from spacy_tkre.pretraining.masking import IGNORE_INDEX, TokenClass, class_probabilities, mask_tokens, token_classes
+from spacy_tkre.representations import encode_relations, load_pair_representation
 
 CONFIG = Path(__file__).parent.parent / "configs" / "pretrain.cfg"
 SENTENCES = [
@@ -183,22 +187,38 @@ def test_masked_lm_head_is_tied_to_word_embeddings(tiny_encoder_dir):
 
 # --- SCL ------------------------------------------------------------------------------------------------------
 
-def test_scl_uses_the_component_marker_positions(tiny_encoder_dir, data_dir):
+@pytest.mark.parametrize("pooling,mark_entities", [
+    ("markers", True), ("spans", False), ("markers+spans+context", True), ("spans+context", False),
+])
+def test_scl_pairs_are_the_component_pair_representation(tiny_encoder_dir, data_dir, pooling, mark_entities):
+    """SCL computes the vector ``spacy_tkre.PairRepresentation.v1`` gives the classifier, whatever the pooling."""
+    mlm, tokenizer = load_masked_lm(str(tiny_encoder_dir))
+    docs = [doc for doc in read_docbin(data_dir / "train.spacy") if doc._.relations]
+    scl = SCL(pooling=pooling, mark_entities=mark_entities)
+    features = [scl.featurize(item, tokenizer, 128) for item in examples_from_docs(docs, 48, Counter())]
+    scl.initialize(mlm, features, tokenizer)
+    mlm.eval()
+    with torch.no_grad():
+        batch = scl.collate(features, torch.Generator().manual_seed(0))
+        pretrained = scl.pair_representations(scl.encode(mlm, batch), batch).numpy()
+    representation = load_pair_representation(str(tiny_encoder_dir), pooling, mark_entities)
+    classified = encode_relations(representation, docs)
+    assert pretrained.shape == classified.shape == (len(docs), n_ranges(pooling) * mlm.config.hidden_size)
+    assert numpy.allclose(pretrained, classified, atol=1e-4)
+
+
+def test_scl_contrasts_anchors_batch_and_random_spans(tiny_encoder_dir, data_dir):
     mlm, tokenizer = load_masked_lm(str(tiny_encoder_dir))
     examples = read_examples(data_dir / "train.spacy", 48, Counter())
     scl = SCL(random_spans=3)
     features = [scl.featurize(item, tokenizer, 128) for item in examples]
-    for item, feature in zip(examples, features):
-        offsets = tokenizer(item.marked.text, return_offsets_mapping=True)["offset_mapping"]
-        assert offsets[feature["head"]][0] == item.marked.head_marker and item.marked.text[item.marked.head_marker] == "@"
-        assert offsets[feature["tail"]][0] == item.marked.tail_marker and item.marked.text[item.marked.tail_marker] == "#"
     scl.initialize(mlm, features, tokenizer)
     assert scl.labels == ["lives_in", "works_for"] and scl.anchors.shape == (2, 2 * mlm.config.hidden_size)
     batch = scl.collate(features, torch.Generator().manual_seed(0))
     random_positions = batch["random_positions"]
     assert random_positions.shape == (len(features), 6)
-    for markers_or_special in (batch["head"][:, None], batch["tail"][:, None], 0):
-        assert not (random_positions == markers_or_special).any()
+    pooled = batch["weights"].sum(dim=1) > 0
+    assert not pooled.gather(1, random_positions).any() and not (random_positions == 0).any()
     loss = scl(mlm, batch)
     loss.backward()
     assert torch.isfinite(loss) and scl.anchors.grad.abs().sum() > 0
@@ -238,7 +258,7 @@ def test_doc_relations_keep_the_negative_label():
     nlp = spacy.blank("en")
     doc = relation_doc(nlp, "Alice met Bob .", "Alice", "Bob", "Other")
     [item] = examples_from_docs([doc], 48, Counter())
-    assert item.label == "Other" and item.marked.text.startswith("@ * per * Alice @")
+    assert item.label == "Other" and (item.pair.head.text, item.pair.tail.text) == ("Alice", "Bob")
 
 
 def test_config_resolves_registered_objectives_and_overrides(data_dir, tiny_encoder_dir, tmp_path):

@@ -1,13 +1,19 @@
 """The tkre_relation_extractor component: training, saving, loading (bad input: test_component_input)."""
+import numpy
 import pytest
 import spacy
 from thinc.api import fix_random_seed
 
 
-@pytest.mark.parametrize("architecture", ["spacy_tkre.EntityMarkerRelationModel.v1", "spacy_tkre.SpanPoolingRelationModel.v1"])
-def test_overfitting_IO(tiny_encoder_dir, tmp_path, architecture, make_nlp, train_examples, triples):
+@pytest.mark.parametrize("architecture,model_config", [
+    ("spacy_tkre.EntityMarkerRelationModel.v1", {}),
+    ("spacy_tkre.SpanPoolingRelationModel.v1", {}),
+    ("spacy_tkre.EntityMarkerRelationModel.v2", {"pooling": "markers+spans"}),
+    ("spacy_tkre.SpanPoolingRelationModel.v2", {"pooling": "spans+context"}),
+])
+def test_overfitting_IO(tiny_encoder_dir, tmp_path, architecture, model_config, make_nlp, train_examples, triples):
     fix_random_seed(0)
-    nlp = make_nlp(tiny_encoder_dir, architecture)
+    nlp = make_nlp(tiny_encoder_dir, architecture, model_config)
     examples = train_examples(nlp)
     optimizer = nlp.initialize(lambda: examples)
     optimizer.learn_rate = 0.01
@@ -27,3 +33,46 @@ def test_overfitting_IO(tiny_encoder_dir, tmp_path, architecture, make_nlp, trai
     assert again == predicted
     scores = reloaded.evaluate(train_examples(reloaded))
     assert scores["rel_micro_f"] == 1.0
+
+
+def test_score_pairs_gives_probabilities_of_the_given_pairs_in_label_order(tiny_encoder_dir, train_tiny):
+    nlp, examples = train_tiny(tiny_encoder_dir, steps=3)
+    extractor = nlp.get_pipe("tkre_relation_extractor")
+    docs = [eg.predicted for eg in examples[:2]]
+    pairs = [[(docs[0].ents[2], docs[0].ents[0]), (docs[0].ents[0], docs[0].ents[1])], []]
+    scores = extractor.score_pairs(docs, pairs)
+    assert [s.shape for s in scores] == [(2, len(extractor.labels)), (0, len(extractor.labels))]
+    assert numpy.allclose(scores[0].sum(axis=1), 1.0, atol=1e-5)
+    candidates, predicted = extractor.predict(docs[:1])
+    row = candidates[0].index((docs[0].ents[0], docs[0].ents[1]))
+    assert numpy.allclose(scores[0][1], extractor.model.ops.to_numpy(predicted)[row], atol=1e-5)
+
+
+def test_use_before_initialize_says_to_initialize(tiny_encoder_dir, make_nlp, train_examples):
+    nlp = make_nlp(tiny_encoder_dir)
+    doc = train_examples(nlp)[0].predicted
+    with pytest.raises(ValueError, match=r"call nlp.initialize\(\)"):
+        nlp(doc)
+
+
+def test_a_truncated_model_file_is_named(tiny_encoder_dir, tmp_path, train_tiny):
+    nlp, _ = train_tiny(tiny_encoder_dir, steps=1)
+    nlp.to_disk(tmp_path / "pipeline")
+    model_file = tmp_path / "pipeline" / "tkre_relation_extractor" / "model"
+    model_file.write_bytes(model_file.read_bytes()[:1000])
+    with pytest.raises(ValueError, match="model of tkre_relation_extractor is damaged"):
+        spacy.load(tmp_path / "pipeline")
+
+
+@pytest.mark.parametrize("model_config,message", [
+    ({"pooling": "cls"}, "Unknown pair pooling 'cls'"),
+    ({"pooling": "spans+spans"}, "each once"),
+])
+def test_a_bad_pooling_is_refused(tiny_encoder_dir, model_config, message, make_nlp):
+    with pytest.raises(ValueError, match=message):
+        make_nlp(tiny_encoder_dir, model_config=model_config)
+
+
+def test_marker_pooling_needs_marked_entities(tiny_encoder_dir, make_nlp):
+    with pytest.raises(ValueError, match="set mark_entities = true"):
+        make_nlp(tiny_encoder_dir, "spacy_tkre.SpanPoolingRelationModel.v2", {"pooling": "markers"})

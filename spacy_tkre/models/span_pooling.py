@@ -1,29 +1,26 @@
-"""Span-pooling pair encoding: the doc is encoded once and each pair is the concatenation of the mean token
-vectors of its head and its tail. Cheaper than entity markers when a doc has many pairs."""
-from typing import List, Tuple
+"""Span-pooling relation models: the doc is encoded once and each pair pools its own tokens, unmarked. Cheaper
+than entity markers when a doc has many pairs."""
+from typing import List
 
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Model, chain
+from thinc.api import Model
 from thinc.types import Floats2d
 
-from ..candidates import Pair
-from .pair_pooling import PairSlots, span_pair_mean
+from .pair_representation import build_pair_representation
 from .relation_model import relation_model
+
+
+@registry.architectures("spacy_tkre.SpanPoolingRelationModel.v2")
+def build_span_pooling_model_v2(
+    tok2vec: Model[List[Doc], List[Floats2d]], classifier: Model[Floats2d, Floats2d], pooling: str = "spans"
+) -> Model:
+    """``(docs, pairs)`` -> probabilities; ``tok2vec`` is any token encoder over the original docs (a
+    spacy-transformers encoder or listener, a CNN); ``pooling`` is ``spans``, ``context`` or ``spans+context``."""
+    return relation_model(build_pair_representation(tok2vec, pooling, False, 0), classifier)
 
 
 @registry.architectures("spacy_tkre.SpanPoolingRelationModel.v1")
 def build_span_pooling_model(tok2vec: Model[List[Doc], List[Floats2d]], classifier: Model[Floats2d, Floats2d]) -> Model:
-    """``tok2vec`` is any token encoder over the original docs, e.g. a spacy-transformers listener or encoder."""
-    encoder = chain(Model("pair_slots", _pair_slots_forward), span_pair_mean(tok2vec))
-    return relation_model(encoder, classifier, tok2vec)
-
-
-def _pair_slots_forward(model: Model, inputs: Tuple[List[Doc], List[List[Pair]]], is_train: bool):
-    docs, pairs_per_doc = inputs
-    slots: List[PairSlots] = [
-        (doc_index, head.start, head.end, tail.start, tail.end)
-        for doc_index, pairs in enumerate(pairs_per_doc)
-        for head, tail in pairs
-    ]
-    return (docs, slots), lambda d_inputs: inputs
+    """Kept so that configs and pipelines saved with v1 load: v2 with the span means."""
+    return build_span_pooling_model_v2(tok2vec, classifier, "spans")

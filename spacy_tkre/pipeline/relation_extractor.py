@@ -2,7 +2,8 @@
 import warnings
 from collections import Counter
 from itertools import islice
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 import numpy
 from spacy.language import Language
@@ -17,12 +18,15 @@ from wasabi import msg
 from ..annotation import DEFAULT_NEGATIVE_LABEL, looks_negative
 from ..candidates import CandidateGenerator, Pair, Schema, filter_by_schema, schema_allows
 from ..relations import Relation, relations_by_pair, set_relations
-from ..models.relation_model import RelationOutput
+
+# Per doc its candidate pairs; one row of label probabilities per pair, docs one after the other.
+RelationOutput = Tuple[List[List[Pair]], Floats2d]
 
 DEFAULT_MODEL_CONFIG = """
 [model]
-@architectures = "spacy_tkre.EntityMarkerRelationModel.v1"
+@architectures = "spacy_tkre.EntityMarkerRelationModel.v2"
 context_window = 48
+pooling = "markers"
 
 [model.tok2vec]
 @architectures = "spacy_tkre.Encoder.v1"
@@ -104,7 +108,6 @@ class RelationExtractor(TrainablePipe):
             "schema": {label: dict(allowed) for label, allowed in schema.items()},
         }
         self.skipped: Counter = Counter()
-        self.model.attrs["get_candidates"] = self.candidates
 
     @property
     def labels(self) -> Tuple[str, ...]:
@@ -161,14 +164,35 @@ class RelationExtractor(TrainablePipe):
                 "classifies pairs of doc.ents: check that the training docs have at least two entities each."
             )
         self.model.get_ref("output_layer").set_dim("nO", len(self.labels))
-        self.model.initialize(X=sample)
+        self.model.initialize(X=(sample, [self.candidates(doc) for doc in sample]))
 
     def _labels_in(self, examples: Iterable[Example]) -> List[str]:
         found = {relation.label for eg in examples for relation in eg.reference._.relations}
         return sorted(found)
 
+    def _require_initialized(self) -> None:
+        if not self.model.get_ref("output_layer").has_dim("nO"):
+            raise ValueError(
+                f"The component {self.name} has no trained classifier yet: call nlp.initialize() (and train it) "
+                "before using it, or load a trained pipeline with spacy.load."
+            )
+
     def predict(self, docs: Iterable[Doc]) -> RelationOutput:
-        return self.model.predict(list(docs))
+        """The candidate pairs of each doc and their label probabilities."""
+        self._require_initialized()
+        docs = list(docs)
+        pairs = [self.candidates(doc) for doc in docs]
+        return pairs, self.model.predict((docs, pairs))
+
+    def score_pairs(self, docs: List[Doc], pairs: List[List[Pair]]) -> List[numpy.ndarray]:
+        """Label probabilities of the given (head, tail) pairs, whatever the candidate generator would propose: per
+        doc an array of shape (pairs, labels), columns in ``self.labels`` order."""
+        self._require_initialized()
+        if len(docs) != len(pairs):
+            raise ValueError(f"score_pairs needs one list of pairs per doc: got {len(docs)} docs and {len(pairs)} lists.")
+        scores = self.model.ops.to_numpy(self.model.predict((list(docs), [list(p) for p in pairs])))
+        bounds = numpy.cumsum([0] + [len(p) for p in pairs])
+        return [scores[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
 
     def set_annotations(self, docs: Iterable[Doc], predictions: RelationOutput) -> None:
         """Keep, per pair, the most probable label the schema allows; store it unless it is the negative label
@@ -199,8 +223,11 @@ class RelationExtractor(TrainablePipe):
         losses = {} if losses is None else losses
         losses.setdefault(self.name, 0.0)
         self._warn_if_entities_missing(examples)
+        self._require_initialized()
         set_dropout_rate(self.model, drop)
-        (pairs, scores), backprop = self.model.begin_update([eg.predicted for eg in examples])
+        docs = [eg.predicted for eg in examples]
+        pairs = [self.candidates(doc) for doc in docs]
+        scores, backprop = self.model.begin_update((docs, pairs))
         if scores.shape[0] == 0:
             return losses
         loss, d_scores = self.get_loss(examples, (pairs, scores))
@@ -244,6 +271,20 @@ class RelationExtractor(TrainablePipe):
                 "with spacy_tkre.GoldEntsCorpus.v1 or put an entity recognizer before this component."
             )
         self.skipped[reason] += missing
+
+    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "RelationExtractor":
+        """As spaCy's, but a damaged ``model`` file is named as such (its msgpack error alone does not say which)."""
+        super().from_disk(path, exclude=tuple(exclude) + ("model",))
+        if "model" not in exclude:
+            model_file = Path(path) / "model"
+            try:
+                self.model.from_bytes(model_file.read_bytes())
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise ValueError(
+                    f"The weights file {model_file} of {self.name} is damaged or not this component's ({error}): "
+                    "copy the pipeline again from its source, or retrain it."
+                ) from None
+        return self
 
     def score(self, examples: Iterable[Example], **kwargs) -> Dict:
         return self.scorer(examples, negative_label=self.negative_label, **kwargs) if self.scorer else {}

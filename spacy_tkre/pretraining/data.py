@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Tuple
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..docbins import read_docbin
-from ..models.entity_marker import marked_doc
 
 CharSpan = Tuple[int, int]
 
 
 @dataclass(frozen=True)
-class MarkedPair:
-    """The pair as the relation extractor encodes it: its marked context and the two opening markers' offsets."""
+class EntityPair:
+    """The annotated pair in its doc and the context window around it: what the pair representation's marking
+    (``models.pair_slots``) needs to build the text SCL encodes."""
 
-    text: str
-    head_marker: int
-    tail_marker: int
+    head: Span
+    tail: Span
+    context_window: int
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class PretrainExample:
     head: CharSpan
     tail: CharSpan
     label: str
-    marked: Optional[MarkedPair] = None
+    pair: Optional[EntityPair] = None
 
 
 class SkipExample(Exception):
@@ -53,14 +53,13 @@ def examples_from_docs(docs: Iterable[Doc], context_window: int, skipped: Counte
             skipped["doc without relations"] += 1
             continue
         for relation in relations:
-            marked, head_marker, tail_marker = marked_doc(relation.head, relation.tail, context_window)
             examples.append(
                 PretrainExample(
                     text=doc.text,
                     head=(relation.head.start_char, relation.head.end_char),
                     tail=(relation.tail.start_char, relation.tail.end_char),
                     label=relation.label,
-                    marked=MarkedPair(marked.text, marked[head_marker].idx, marked[tail_marker].idx),
+                    pair=EntityPair(relation.head, relation.tail, context_window),
                 )
             )
     return examples

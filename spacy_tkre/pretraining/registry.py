@@ -20,5 +20,16 @@ def make_mslm(
 
 @registry.misc("spacy_tkre.SCL.v1")
 def make_scl(weight: float = 1.0, temperature: float = 0.1, random_spans: int = 2) -> SCL:
-    """Span-level Contrastive Learning against label anchors, in-batch pairs and ``random_spans`` random spans."""
+    """Span-level Contrastive Learning against label anchors, in-batch pairs and ``random_spans`` random spans, on
+    the marker states (v2 chooses the pooling)."""
     return SCL(weight, temperature, random_spans)
+
+
+@registry.misc("spacy_tkre.SCL.v2")
+def make_scl_v2(
+    weight: float = 1.0, temperature: float = 0.1, random_spans: int = 2, pooling: str = "markers",
+    mark_entities: bool = True,
+) -> SCL:
+    """SCL on the pair vector of ``spacy_tkre.PairRepresentation.v1`` with this ``pooling`` and ``mark_entities``:
+    set them as in the relation extractor's model config, so what is pre-trained is what is classified."""
+    return SCL(weight, temperature, random_spans, pooling, mark_entities)

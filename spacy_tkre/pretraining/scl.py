@@ -1,54 +1,81 @@
-"""Span-level Contrastive Learning. A pair is represented exactly as the relation extractor classifies it: the
-encoder states at the first wordpieces of the two opening entity markers, concatenated. Each pair is pulled towards
-a learned anchor of its label and pushed from the other labels' anchors, from the batch's pairs of other labels and
-from random spans (two random wordpieces) of its own sentence, by an InfoNCE loss over cosine similarities."""
-from typing import Dict, List
+"""Span-level Contrastive Learning on the pair vector the relation extractor classifies. The text to encode and the
+token ranges to average come from the pair representation's own code (``models.pair_slots``); tokens are mapped to
+wordpieces by spacy-transformers' own alignment, and averaged as its mean pooling does, so the vector is the one
+``spacy_tkre.PairRepresentation.v1`` computes with the same ``pooling`` and ``mark_entities``. Each pair is pulled
+towards a learned anchor of its label and pushed from the other labels' anchors, from the batch's pairs of other
+labels and from random spans (as many random wordpieces as the vector has parts) of its own text, by an InfoNCE loss
+over cosine similarities."""
+from typing import Dict, List, Tuple
 
+import numpy
 import torch
+from spacy.tokens import Doc
+from spacy_transformers.align import get_alignment_via_offset_mapping
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
-from .data import PretrainExample, SkipExample
+from ..models.pair_slots import PairTokens, check_pooling, doc_pair_tokens, marked_doc, n_ranges, pooled_ranges
+from .data import EntityPair, PretrainExample, SkipExample
 from .objective import Batch, Features, Objective, pad
 
 
+def pair_text(pair: EntityPair, mark_entities: bool) -> Tuple[Doc, PairTokens]:
+    """The doc the component encodes for this pair: its own marked context, or the whole doc."""
+    if mark_entities:
+        return marked_doc(pair.head, pair.tail, pair.context_window)
+    return pair.head.doc, doc_pair_tokens(pair.head, pair.tail)
+
+
+def pooling_weights(doc: Doc, ranges: List[Tuple[int, int]], offsets: List[Tuple[int, int]]) -> torch.Tensor:
+    """(ranges, wordpieces) weights such that ``weights @ states`` is the mean over each range's tokens of the mean
+    of each token's wordpieces (a token without wordpieces counts as a zero vector, as in spacy-transformers)."""
+    align = get_alignment_via_offset_mapping([doc[:]], numpy.asarray([offsets], dtype="int64"))
+    starts = numpy.cumsum([0] + list(align.lengths))
+    weights = torch.zeros(len(ranges), len(offsets))
+    for part, (start, end) in enumerate(ranges):
+        for token in range(start, end):
+            pieces = align.dataXd[starts[token]:starts[token + 1]]
+            if len(pieces):
+                weights[part, torch.as_tensor(pieces, dtype=torch.long)] += 1.0 / ((end - start) * len(pieces))
+    return weights
+
+
 class SCL(Objective):
-    def __init__(self, weight: float = 1.0, temperature: float = 0.1, random_spans: int = 2):
+    def __init__(self, weight: float = 1.0, temperature: float = 0.1, random_spans: int = 2, pooling: str = "markers",
+                 mark_entities: bool = True):
         super().__init__(weight)
         if temperature <= 0 or random_spans < 0:
             raise ValueError(f"SCL needs temperature > 0 and random_spans >= 0, not {temperature} and {random_spans}.")
+        check_pooling(pooling, mark_entities)
         self.temperature = temperature
         self.random_spans = random_spans
+        self.pooling = pooling
+        self.mark_entities = mark_entities
+        self.parts = n_ranges(pooling)
         self.labels: List[str] = []
         self.pad_token_id = None
         self.anchors = torch.nn.Parameter(torch.empty(0))
 
     def featurize(self, example: PretrainExample, tokenizer: PreTrainedTokenizerFast, max_length: int) -> Features:
-        if example.marked is None:
+        if example.pair is None:
             raise SkipExample("example without an entity pair to mark (explanations train MSLM only)")
+        doc, tokens = pair_text(example.pair, self.mark_entities)
         encoded = tokenizer(
-            example.marked.text, truncation=True, max_length=max_length, return_offsets_mapping=True,
+            doc.text, truncation=True, max_length=max_length, return_offsets_mapping=True,
             return_special_tokens_mask=True,
         )
-        starts = {}  # character offset -> first wordpiece starting there (the one spacy-transformers pools)
-        for i, ((start, end), special) in enumerate(zip(encoded["offset_mapping"], encoded["special_tokens_mask"])):
-            if not special and end > start:
-                starts.setdefault(start, i)
-        if example.marked.head_marker not in starts or example.marked.tail_marker not in starts:
-            raise SkipExample("pair whose entity markers fall beyond max_length wordpieces")
-        head, tail = starts[example.marked.head_marker], starts[example.marked.tail_marker]
-        span_positions = torch.tensor(encoded["special_tokens_mask"]) == 0
-        span_positions[[head, tail]] = False
-        return {
-            "input_ids": torch.tensor(encoded["input_ids"]), "head": head, "tail": tail, "label": example.label,
-            "span_positions": span_positions,
-        }
+        weights = pooling_weights(doc, pooled_ranges(tokens, self.pooling), encoded["offset_mapping"])
+        if not weights.sum(dim=1).all():
+            raise SkipExample("pair whose pooled tokens fall beyond max_length wordpieces")
+        span_positions = (torch.tensor(encoded["special_tokens_mask"]) == 0) & (weights.sum(dim=0) == 0)
+        return {"input_ids": torch.tensor(encoded["input_ids"]), "weights": weights, "label": example.label,
+                "span_positions": span_positions}
 
     def initialize(self, mlm: PreTrainedModel, features: List[Features], tokenizer: PreTrainedTokenizerFast) -> None:
         """Anchors start at each label's mean pair representation under the current encoder, so that they mean
         something from the first step (at a pre-training learning rate random anchors would barely move)."""
         self.pad_token_id = tokenizer.pad_token_id
         self.labels = sorted({f["label"] for f in features})
-        sums = torch.zeros(len(self.labels), 2 * mlm.config.hidden_size)
+        sums = torch.zeros(len(self.labels), self.parts * mlm.config.hidden_size)
         counts = torch.zeros(len(self.labels), 1)
         was_training, device = mlm.training, next(mlm.parameters()).device
         mlm.eval()
@@ -66,22 +93,22 @@ class SCL(Objective):
         label_ids = {label: i for i, label in enumerate(self.labels)}
         span_positions = pad([f["span_positions"] for f in features], False)
         random_positions = torch.multinomial(
-            span_positions.float(), 2 * self.random_spans, replacement=True, generator=generator
+            span_positions.float(), self.parts * self.random_spans, replacement=True, generator=generator
         ) if self.random_spans else torch.zeros(len(features), 0, dtype=torch.long)
+        length = span_positions.shape[1]
+        weights = torch.stack([torch.nn.functional.pad(f["weights"], (0, length - f["weights"].shape[1])) for f in features])
         return {
             "input_ids": pad([f["input_ids"] for f in features], self.pad_token_id),
             "attention_mask": pad([torch.ones_like(f["input_ids"]) for f in features], 0),
-            "head": torch.tensor([f["head"] for f in features]),
-            "tail": torch.tensor([f["tail"] for f in features]),
+            "weights": weights,
             "label": torch.tensor([label_ids[f["label"]] for f in features]),
             "random_positions": random_positions,
         }
 
     @staticmethod
     def pair_representations(hidden: torch.Tensor, batch: Batch) -> torch.Tensor:
-        """The relation extractor's pair representation: states at the two opening markers, concatenated."""
-        rows = torch.arange(len(hidden), device=hidden.device)
-        return torch.cat([hidden[rows, batch["head"]], hidden[rows, batch["tail"]]], dim=-1)
+        """The pooled ranges' vectors, concatenated per pair."""
+        return torch.einsum("brl,bld->brd", batch["weights"].to(hidden.dtype), hidden).reshape(len(hidden), -1)
 
     @staticmethod
     def encode(mlm: PreTrainedModel, batch: Batch) -> torch.Tensor:
@@ -93,7 +120,7 @@ class SCL(Objective):
         pairs = normalize(self.pair_representations(hidden, batch).float(), dim=-1)
         rows = torch.arange(len(hidden), device=hidden.device)[:, None]
         random_spans = hidden[rows, batch["random_positions"]].float()
-        random_spans = random_spans.reshape(len(hidden), self.random_spans, 2 * hidden.shape[-1])
+        random_spans = random_spans.reshape(len(hidden), self.random_spans, self.parts * hidden.shape[-1])
         random_spans = normalize(random_spans, dim=-1)
         labels = batch["label"]
         to_anchors = pairs @ normalize(self.anchors.float(), dim=-1).T

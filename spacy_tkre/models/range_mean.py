@@ -1,5 +1,5 @@
-"""Pool token vectors over a head and a tail token range per pair and concatenate them: the pair representation
-shared by the entity-marker and the span-pooling architectures (and the one pre-training contrasts)."""
+"""The second half of the pair representation: encode the docs once and average the token vectors over each
+pair's ranges, the averages concatenated per pair."""
 from typing import List, Tuple
 
 import numpy
@@ -7,29 +7,28 @@ from spacy.tokens import Doc
 from thinc.api import Model, reduce_mean
 from thinc.types import Floats2d, Ragged
 
-# (doc index, head start, head end, tail start, tail end), token offsets into the encoded doc.
-PairSlots = Tuple[int, int, int, int, int]
+from .pair_inputs import RangeSlots
 
 
-def span_pair_mean(tok2vec: Model[List[Doc], List[Floats2d]]) -> Model[Tuple[List[Doc], List[PairSlots]], Floats2d]:
-    return Model("span_pair_mean", forward, init=init, layers=[tok2vec, reduce_mean()], refs={"tok2vec": tok2vec})
+def range_mean(tok2vec: Model[List[Doc], List[Floats2d]]) -> Model[Tuple[List[Doc], RangeSlots], Floats2d]:
+    return Model("range_mean", forward, init=init, layers=[tok2vec, reduce_mean()], refs={"tok2vec": tok2vec})
 
 
 def init(model: Model, X=None, Y=None) -> None:
     model.layers[0].initialize(X=X[0] if X is not None else None)
 
 
-def _row_indices(docs: List[Doc], slots: List[PairSlots]):
+def _row_indices(docs: List[Doc], slots: RangeSlots):
     offsets = numpy.cumsum([0] + [len(doc) for doc in docs])
     rows, lengths = [], []
-    for doc_index, head_start, head_end, tail_start, tail_end in slots:
-        for start, end in ((head_start, head_end), (tail_start, tail_end)):
+    for ranges in slots:
+        for doc_index, start, end in ranges:
             rows.extend(range(offsets[doc_index] + start, offsets[doc_index] + end))
             lengths.append(end - start)
     return numpy.asarray(rows, dtype="i"), numpy.asarray(lengths, dtype="i")
 
 
-def forward(model: Model, inputs: Tuple[List[Doc], List[PairSlots]], is_train: bool):
+def forward(model: Model, inputs: Tuple[List[Doc], RangeSlots], is_train: bool):
     docs, slots = inputs
     tok2vec, pool = model.layers
     tokvecs, backprop_tok2vec = tok2vec(docs, is_train)
@@ -37,11 +36,11 @@ def forward(model: Model, inputs: Tuple[List[Doc], List[PairSlots]], is_train: b
     rows, lengths = _row_indices(docs, slots)
     rows_xp = model.ops.asarray1i(rows)
     pooled, backprop_pool = pool(Ragged(flat[rows_xp], model.ops.asarray1i(lengths)), is_train)
-    width = pooled.shape[1]
-    output = model.ops.reshape2f(pooled, len(slots), 2 * width)
+    width, n_pairs = pooled.shape[1], len(slots)
+    output = model.ops.reshape2f(pooled, n_pairs, pooled.shape[0] // max(n_pairs, 1) * width)
 
     def backprop(d_output: Floats2d):
-        d_rows = backprop_pool(model.ops.reshape2f(d_output, 2 * len(slots), width))
+        d_rows = backprop_pool(model.ops.reshape2f(d_output, pooled.shape[0], width))
         d_flat = model.ops.alloc2f(*flat.shape)
         model.ops.scatter_add(d_flat, rows_xp, d_rows.dataXd)
         backprop_tok2vec(model.ops.unflatten(d_flat, [len(doc) for doc in docs]))
