@@ -29,6 +29,7 @@ setup(
     python_requires=">=3.9",
     packages=find_packages(include=["spacy_tkre", "spacy_tkre.*"]),
     include_package_data=True,
+    package_data={"spacy_tkre.llm.templates": ["*.jinja"]},  # the prompts, in the wheel
     install_requires=REQUIREMENTS,
     extras_require={"dev": ["pytest==9.0.3"]},
     entry_points={

@@ -7,10 +7,10 @@ is decided here, from the request, so both prompt styles work from the same requ
 import random
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-import jinja2.sandbox
 from spacy.tokens import Doc
 from spacy_llm.ty import TaskResponseParser
 
+from ..templates import compile_template
 from .requests import RESULT_KEY, Sample, read_request, read_results
 from .template import TEMPLATES
 
@@ -39,7 +39,7 @@ class RelationSynthesisTask:
         self._max_demonstrations = max_demonstrations
         self._label_definitions = dict(label_definitions)
         self._seed = seed
-        self._compiled = jinja2.sandbox.SandboxedEnvironment().from_string(template)
+        self._compiled = compile_template(template)
 
     @property
     def prompt_template(self) -> str:
