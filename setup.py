@@ -45,6 +45,7 @@ setup(
             "spacy_tkre.entity_pairs.v1 = spacy_tkre.candidates:make_entity_pairs",
             "spacy_tkre.MSLM.v1 = spacy_tkre.pretraining.registry:make_mslm",
             "spacy_tkre.SCL.v1 = spacy_tkre.pretraining.registry:make_scl",
+            "spacy_tkre.DPOSettings.v1 = spacy_tkre.dpo.settings:make_dpo_settings",
         ],
         "spacy_readers": ["spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus"],
         # spacy-llm's registries are thinc registries: their entry-point groups are thinc_llm_*

@@ -1,4 +1,5 @@
-"""Shared fixtures: a tiny random BERT encoder saved to a folder, so tests never need real weights."""
+"""Shared fixtures: a tiny random BERT encoder and a tiny random Llama saved to folders, so tests never need real
+weights."""
 import string
 
 import pytest
@@ -25,4 +26,35 @@ def tiny_encoder_dir(tmp_path_factory):
 
     torch.manual_seed(0)
     BertModel(config).save_pretrained(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tmp_path_factory):
+    """A 1-layer, 16-wide Llama with a byte-level tokenizer (every byte is a token) and a simple chat template."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers.models.gpt2.tokenization_gpt2 import bytes_to_unicode
+
+    path = tmp_path_factory.mktemp("tiny_llama")
+    vocab = {char: i for i, char in enumerate(bytes_to_unicode().values())}
+    for special in ("<pad>", "<s>", "</s>"):
+        vocab[special] = len(vocab)
+    backend = Tokenizer(models.BPE(vocab=vocab, merges=[]))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, pad_token="<pad>", bos_token="<s>", eos_token="</s>")
+    tokenizer.chat_template = (
+        "{% for m in messages %}<s>{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+        "{% if add_generation_prompt %}assistant:{% endif %}"
+    )
+    tokenizer.save_pretrained(str(path))
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=len(vocab), hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=2, max_position_embeddings=256, pad_token_id=vocab["<pad>"], bos_token_id=vocab["<s>"],
+        eos_token_id=vocab["</s>"],
+    )
+    LlamaForCausalLM(config).save_pretrained(str(path))
     return path

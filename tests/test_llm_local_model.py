@@ -1,4 +1,4 @@
-"""spacy_tkre.LocalCausalLM.v1: a tiny random Llama built here for the unit tests, the real SmolLM2 GGUF once."""
+"""spacy_tkre.LocalCausalLM.v1: a tiny random Llama (conftest) for the unit tests, the real SmolLM2 GGUF once."""
 import importlib.util
 import time
 
@@ -7,37 +7,6 @@ import spacy
 from spacy_llm.registry import registry
 
 from spacy_tkre.llm.local_model import default_model_file, make_local_causal_lm, resolve_model_path
-
-
-@pytest.fixture(scope="module")
-def tiny_llama_dir(tmp_path_factory):
-    """A 1-layer, 16-wide Llama with a byte-level tokenizer (every byte is a token) and a simple chat template."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-    from transformers.models.gpt2.tokenization_gpt2 import bytes_to_unicode
-
-    path = tmp_path_factory.mktemp("tiny_llama")
-    vocab = {char: i for i, char in enumerate(bytes_to_unicode().values())}
-    for special in ("<pad>", "<s>", "</s>"):
-        vocab[special] = len(vocab)
-    backend = Tokenizer(models.BPE(vocab=vocab, merges=[]))
-    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    backend.decoder = decoders.ByteLevel()
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, pad_token="<pad>", bos_token="<s>", eos_token="</s>")
-    tokenizer.chat_template = (
-        "{% for m in messages %}<s>{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
-        "{% if add_generation_prompt %}assistant:{% endif %}"
-    )
-    tokenizer.save_pretrained(str(path))
-    torch.manual_seed(0)
-    config = LlamaConfig(
-        vocab_size=len(vocab), hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
-        num_key_value_heads=2, max_position_embeddings=256, pad_token_id=vocab["<pad>"], bos_token_id=vocab["<s>"],
-        eos_token_id=vocab["</s>"],
-    )
-    LlamaForCausalLM(config).save_pretrained(str(path))
-    return path
 
 
 PROMPTS = [["first prompt", "second"], [], ["third prompt, a little longer than the others"]]

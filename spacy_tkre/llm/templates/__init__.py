@@ -32,3 +32,8 @@ def environment() -> jinja2.sandbox.SandboxedEnvironment:
 
 def compile_template(text: str) -> jinja2.Template:
     return environment().from_string(text)
+
+
+def render_sample(sample: dict) -> str:
+    """One sample as an answer in the layout the synthesis parser reads (``sample.v1.jinja``)."""
+    return environment().get_template(f"{SAMPLE}.jinja").render(sample=sample)
