@@ -67,14 +67,16 @@ def preference_pairs_command(
             skipped.update(reasons)
         if source in ("self", "both"):
             model = load_part(config_path, component, "model", overrides)
-            validator = SampleValidator(spacy.blank(util.load_config(config_path)["nlp"]["lang"]).make_doc, schema, [doc.text for doc in support], head_first=head_first)
+            make_doc = spacy.blank(util.load_config(config_path)["nlp"]["lang"]).make_doc
+            validator = SampleValidator(make_doc, schema, [doc.text for doc in support], head_first=head_first)
             found, reasons = self_pairs(task, model, gold, validator, candidates, seed)
             pairs.extend(found)
             skipped.update(reasons)
     except ValueError as error:
         msg.fail(str(error), exits=1)
     if not pairs:
-        msg.fail(f"No pair could be made ({dict(skipped)}): each label needs at least two gold samples.", exits=1)
+        msg.fail(f"No pair could be made (skipped: {dict(skipped)}): gold pairs need two gold samples of a label, self "
+                 "pairs a valid candidate (raise --candidates).", exits=1)
     write_pairs(pairs_path, pairs)
     counts = Counter((pair["source"], pair["kind"], pair["half"]) for pair in pairs)
     msg.table([(*key, count) for key, count in sorted(counts.items())], header=("source", "rejected kind", "half", "pairs"), divider=True)
