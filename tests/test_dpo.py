@@ -117,3 +117,16 @@ def test_resume_without_a_checkpoint_is_an_error(tiny_llama_dir, tmp_path):
     write_pairs(pairs_path, PAIRS)
     result = CliRunner().invoke(app, ["dpo", str(pairs_path), str(tmp_path / "out"), "--model", str(tiny_llama_dir), "--resume"])
     assert result.exit_code == 1 and "holds no checkpoint" in " ".join(result.output.split())
+
+
+def test_shipped_config_gives_the_documented_defaults_and_options_override_them():
+    from pathlib import Path
+
+    from spacy_tkre.cli.dpo import _settings
+
+    shipped = _settings(Path("configs/dpo.cfg"), {})
+    assert shipped == make_dpo_settings()
+    assert (shipped.beta, shipped.learning_rate, shipped.epochs) == (0.1, 1e-5, 2)
+    assert _settings(None, {"dpo.beta": 0.3, "dpo.epochs": 1.0}).beta == 0.3
+    with pytest.raises(ValueError, match="max_prompt_length"):
+        make_dpo_settings(max_prompt_length=2048)
