@@ -29,6 +29,7 @@ setup(
     python_requires=">=3.9",
     packages=find_packages(include=["spacy_tkre", "spacy_tkre.*"]),
     include_package_data=True,
+    package_data={"spacy_tkre.llm.templates": ["*.jinja"]},  # the prompts, in the wheel
     install_requires=REQUIREMENTS,
     extras_require={"dev": ["pytest==9.0.3"]},
     entry_points={
@@ -47,6 +48,7 @@ setup(
             "spacy_tkre.entity_pairs.v1 = spacy_tkre.candidates:make_entity_pairs",
             "spacy_tkre.MSLM.v1 = spacy_tkre.pretraining.registry:make_mslm",
             "spacy_tkre.SCL.v1 = spacy_tkre.pretraining.registry:make_scl",
+            "spacy_tkre.DPOSettings.v1 = spacy_tkre.dpo.settings:make_dpo_settings",
         ],
         "spacy_callbacks": ["spacy_tkre.evaluate_last_step.v1 = spacy_tkre.callbacks:make_evaluate_last_step"],
         "spacy_readers": ["spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus"],

@@ -22,6 +22,8 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
     "synthesize": ("synthesize", "Ask an LLM (spacy-llm) for new training samples of each relation."),
     "explain": ("explain", "Ask an LLM (spacy-llm) why the head holds the relation with the tail."),
     "pretrain": ("pretrain", "Pre-train the encoder: MSLM, then SCL + MSLM (TKRE)."),
+    "preference-pairs": ("preference_pairs", "Preference pairs (chosen, rejected) for tuning the generator with DPO."),
+    "dpo": ("dpo", "Tune the synthesis generator on preference pairs with DPO (trl)."),
     "package": ("package", "Package a pipeline as a wheel, with spacy_tkre's own wheel beside it."),
     "report": ("report", "Mean ± std table and plot against K of a results file."),
 }

@@ -58,3 +58,15 @@ def component_cache(llm: Any) -> Any:
 def cache_stats(llm: Any) -> Dict[str, int]:
     cache = component_cache(llm)
     return dict(cache.stats) if isinstance(cache, ResumableCache) else {}
+
+
+def load_part(config_path: Path, component: str, part: str, overrides: Dict[str, Any]) -> Any:
+    """Only the ``task`` or ``model`` of the config's ``component``, for work that needs one without the other
+    (prompts for preference pairs need no model; sampling candidates needs no cache)."""
+    from spacy_llm.registry import registry
+
+    config = util.load_config(config_path, overrides=overrides, interpolate=True)
+    components = config.get("components", {})
+    if component not in components or part not in components[component]:
+        raise ValueError(f"{config_path} has no llm component {component!r} with a {part} (it has {sorted(components)}).")
+    return registry.resolve({part: components[component][part]})[part]

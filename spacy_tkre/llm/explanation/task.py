@@ -5,11 +5,11 @@ relations to explain (none for a doc whose only pairs carry the negative label).
 """
 from typing import Dict, Iterable, List, Optional, Tuple
 
-import jinja2.sandbox
 from spacy.tokens import Doc
 from spacy_llm.ty import TaskResponseParser
 
 from ...relations import Relation
+from ..templates import compile_template
 
 EXPLANATIONS_KEY = "spacy_tkre.explanations"
 
@@ -22,7 +22,7 @@ class RelationExplanationTask:
         self._parse_responses = parse_responses
         self._label_definitions = dict(label_definitions)
         self._negative_label = negative_label
-        self._compiled = jinja2.sandbox.SandboxedEnvironment().from_string(template)
+        self._compiled = compile_template(template)
 
     @property
     def prompt_template(self) -> str:

@@ -5,12 +5,12 @@ its own single shard) and renders templates in spacy-llm's Jinja sandbox. Which 
 is decided here, from the request, so both prompt styles work from the same request docs.
 """
 import random
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-import jinja2.sandbox
 from spacy.tokens import Doc
 from spacy_llm.ty import TaskResponseParser
 
+from ..templates import compile_template
 from .requests import RESULT_KEY, Sample, read_request, read_results
 from .template import TEMPLATES
 
@@ -39,7 +39,7 @@ class RelationSynthesisTask:
         self._max_demonstrations = max_demonstrations
         self._label_definitions = dict(label_definitions)
         self._seed = seed
-        self._compiled = jinja2.sandbox.SandboxedEnvironment().from_string(template)
+        self._compiled = compile_template(template)
 
     @property
     def prompt_template(self) -> str:
@@ -68,15 +68,22 @@ class RelationSynthesisTask:
         rotated = gold[shift:] + gold[:shift]
         return rotated[:room] + recent
 
+    @property
+    def max_demonstrations(self) -> int:
+        return self._max_demonstrations
+
     def render(self, doc: Doc) -> str:
         request = read_request(doc)
-        label = request["label"]
+        return self.prompt(request["label"], self.demonstrations(request), request["head_types"], request["tail_types"])
+
+    def prompt(self, label: str, demonstrations: Sequence[Sample], head_types: Sequence[str], tail_types: Sequence[str]) -> str:
+        """The prompt for ``label`` showing exactly ``demonstrations`` (preference pairs choose them themselves)."""
         return self._compiled.render(
             label=label,
             definition=self._label_definitions.get(label, ""),
-            head_types=request["head_types"],
-            tail_types=request["tail_types"],
-            demonstrations=self.demonstrations(request),
+            head_types=list(head_types),
+            tail_types=list(tail_types),
+            demonstrations=list(demonstrations),
             n=self._samples_per_prompt,
         )
 

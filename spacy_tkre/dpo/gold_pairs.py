@@ -1,0 +1,125 @@
+"""Preference pairs from the gold support set (the diverse-generation paper's recipe).
+
+For each label, its gold samples are shuffled (seeded) and walked in order: the prompt at step ``k`` is the
+synthesis prompt showing the first ``k`` of them as demonstrations, and *chosen* is sample ``k + 1``, a real new
+sample of the label, written in the answer layout. ``k`` grows from 1 to the task's ``max_demonstrations``, so
+training sees prompts with as many demonstrations as one-at-a-time generation shows while its window fills.
+Each prompt gets one pair per *rejected* kind:
+
+- ``other_label``: a gold sample of another label, answered as if it were this one (a wrong relation);
+- ``swapped``: a demonstration with head and tail (and their types) exchanged (a wrong direction);
+- ``perturbed``: a demonstration with some words outside its entities dropped (a near copy);
+- ``copy``: a demonstration copied exactly.
+
+**The label half-split.** A generator tuned on the gold answers of a label and then asked for new samples of that
+label would be rewarded for reciting them, and the downstream gold + synthetic training set would be measured on
+what it memorised. So the relation *types* (the name before ``(``, which keeps both directions of a SemEval relation
+such as ``Cause-Effect(e1,e2)`` and ``Cause-Effect(e2,e1)`` together) are shuffled with the seed and cut in two
+halves; every pair records its ``half``, ``other_label`` rejections come from the same half, and one generator
+is tuned on half 0's pairs to synthesize half 1's labels, another on half 1's pairs for half 0's labels.
+"""
+import math
+import random
+from collections import Counter
+from typing import Dict, Iterator, List, Sequence, Tuple
+
+from ..llm.diversity import similarity, words
+from ..llm.synthesis.requests import Sample
+from ..llm.synthesis.task import RelationSynthesisTask
+from ..llm.templates import render_sample
+from ..llm.validation import Schema
+from .pairs import Pair
+
+KINDS = ("other_label", "swapped", "perturbed", "copy")
+DROP_FRACTION = 0.15
+
+
+def relation_type(label: str) -> str:
+    return label.split("(", 1)[0].strip()
+
+
+def label_halves(labels: Sequence[str], seed: int) -> Dict[str, int]:
+    """``{label: 0 or 1}``: relation types shuffled with ``seed``, the first ceil(n/2) types are half 0."""
+    types = sorted({relation_type(label) for label in labels})
+    random.Random(f"halves:{seed}").shuffle(types)
+    first = set(types[: math.ceil(len(types) / 2)])
+    return {label: 0 if relation_type(label) in first else 1 for label in labels}
+
+
+def gold_pairs(
+    task: RelationSynthesisTask, gold: Dict[str, List[Sample]], schema: Schema, seed: int, kinds: Sequence[str] = KINDS
+) -> Tuple[List[Pair], Counter]:
+    """``(pairs, skipped)``: the pairs of every label, and counted reasons for pairs that could not be made."""
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        raise ValueError(f"Unknown rejected kinds {unknown}: use some of {list(KINDS)}.")
+    halves = label_halves(list(gold), seed)
+    pairs: List[Pair] = []
+    skipped: Counter = Counter()
+    for label, samples in gold.items():
+        if len(samples) < 2:
+            skipped["label with fewer than 2 gold samples"] += 1
+            continue
+        rng = random.Random(f"{seed}:{label}")
+        order = list(samples)
+        rng.shuffle(order)
+        others = [s for other, found in gold.items() if other != label and halves[other] == halves[label] for s in found]
+        for k in range(1, min(len(order) - 1, task.max_demonstrations) + 1):
+            demonstrations, chosen = order[:k], order[k]
+            prompt = task.prompt(label, demonstrations, schema[label]["head"], schema[label]["tail"])
+            for kind in kinds:
+                rejected = _rejected(kind, demonstrations, others, rng)
+                if rejected is None or render_sample(rejected) == render_sample(chosen):
+                    skipped[f"{kind}: no distinct rejected answer"] += 1
+                    continue
+                pairs.append({
+                    "prompt": prompt, "chosen": render_sample(chosen), "rejected": render_sample(rejected),
+                    "label": label, "kind": kind, "source": "gold", "half": halves[label], "n_demonstrations": k,
+                    "scores": {
+                        "chosen_similarity": _closest(chosen, demonstrations),
+                        "rejected_similarity": _closest(rejected, demonstrations),
+                    },
+                })
+    return pairs, skipped
+
+
+def _rejected(kind: str, demonstrations: List[Sample], others: List[Sample], rng: random.Random):
+    source = rng.choice(demonstrations)
+    if kind == "other_label":
+        return dict(rng.choice(others)) if others else None
+    if kind == "swapped":
+        return {**source, "head": source["tail"], "head_type": source["tail_type"], "tail": source["head"],
+                "tail_type": source["head_type"]}
+    if kind == "perturbed":
+        return _perturbed(source, rng)
+    return dict(source)
+
+
+def _perturbed(sample: Sample, rng: random.Random):
+    """The sample with about 15% (at least one) of the words outside its entities dropped; None if there are none."""
+    context = sample["context"]
+    keep = [(context.find(sample[side]), context.find(sample[side]) + len(sample[side])) for side in ("head", "tail")]
+    tokens = list(_word_spans(context))
+    free = [i for i, (start, end) in enumerate(tokens) if not any(a <= start < b or a < end <= b for a, b in keep)]
+    if not free:
+        return None
+    dropped = set(rng.sample(free, max(1, round(DROP_FRACTION * len(free)))))
+    text = " ".join(context[start:end] for i, (start, end) in enumerate(tokens) if i not in dropped)
+    return {**sample, "context": text}
+
+
+def _word_spans(text: str) -> Iterator[Tuple[int, int]]:
+    start = None
+    for i, char in enumerate(text + " "):
+        if char.isspace():
+            if start is not None:
+                yield start, i
+                start = None
+        elif start is None:
+            start = i
+
+
+def _closest(sample: Sample, demonstrations: Sequence[Sample]) -> float:
+    """Word-sequence similarity of the sample's context to the most similar demonstration (1 = a copy)."""
+    tokens = words(sample["context"])
+    return round(max(similarity(tokens, words(d["context"])) for d in demonstrations), 3)

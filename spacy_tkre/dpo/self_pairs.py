@@ -1,0 +1,95 @@
+"""On-policy preference pairs: the generator's own answers, judged by the synthesis validator.
+
+For each label, the prompt synthesis asks first (the diverse prompt with up to ``max_demonstrations`` gold
+demonstrations, seeded order) is sampled ``candidates`` times. Every answer is parsed and validated
+(``llm/validation.py``: layout, schema, entities found in the context, copies and near copies of gold and
+accepted samples); its verdict is kept in the file. *chosen* is the valid answer farthest from the demonstrations
+and from the answers already chosen for the label (lowest BLEU against them, then lowest nearest word-sequence
+similarity), so DPO rewards correct *and* new samples; each invalid answer is a *rejected* one (``kind`` = its
+rejection reason). When every answer is valid, the one closest to the pool is rejected (``near_copy``). A prompt
+with no valid answer gives no pair (counted). Answers are not cached: a rerun samples again.
+"""
+import random
+from collections import Counter
+from typing import Any, Callable, Dict, List, Sequence, Tuple
+
+from spacy.tokens import Doc
+
+from ..llm.diversity import sentence_bleu, similarity, words
+from ..llm.synthesis.parser import parse_samples
+from ..llm.synthesis.requests import Sample
+from ..llm.synthesis.task import RelationSynthesisTask
+from ..llm.templates import render_sample
+from ..llm.validation import Rejected, SampleValidator
+from ..progress import progress
+from .gold_pairs import label_halves
+from .pairs import Pair
+
+NEAR_COPY = "near_copy"
+
+
+def self_pairs(
+    task: RelationSynthesisTask,
+    model: Callable[[List[List[str]]], List[List[str]]],
+    gold: Dict[str, List[Sample]],
+    validator: SampleValidator,
+    candidates: int,
+    seed: int,
+) -> Tuple[List[Pair], Counter]:
+    """``(pairs, skipped)`` from ``candidates`` answers of ``model`` (a spacy-llm model) per label's prompt."""
+    halves = label_halves(list(gold), seed)
+    pairs: List[Pair] = []
+    skipped: Counter = Counter()
+    chosen_so_far: Dict[str, List[List[str]]] = {}
+    for label, samples in progress(list(gold.items()), desc="Sampling candidates", unit=" labels"):
+        order = list(samples)
+        random.Random(f"{seed}:{label}").shuffle(order)
+        demonstrations = order[: task.max_demonstrations]
+        prompt = task.prompt(label, demonstrations, validator.schema[label]["head"], validator.schema[label]["tail"])
+        answers = list(model([[prompt] * candidates]))[0]
+        pool = [words(d["context"]) for d in demonstrations] + chosen_so_far.setdefault(label, [])
+        judged = [_judge(answer, label, validator, pool) for answer in answers]
+        valid = sorted((c for c in judged if c["verdict"] == "valid"), key=lambda c: (c["bleu"], c["similarity"]))
+        if not valid:
+            skipped["prompt with no valid candidate"] += 1
+            continue
+        best = valid[0]
+        chosen_so_far[label].append(words(best["doc"].text))
+        losers = [c for c in judged if c["verdict"] != "valid"] or ([valid[-1]] if len(valid) > 1 else [])
+        if not losers:
+            skipped["prompt with a single candidate"] += 1
+        verdicts = [{key: c[key] for key in ("answer", "verdict", "bleu", "similarity")} for c in judged]
+        for loser in losers:
+            kind = loser["verdict"] if loser["verdict"] != "valid" else NEAR_COPY
+            if loser["answer"].strip() == best["clean"].strip():
+                skipped["rejected answer equal to the chosen one"] += 1
+                continue
+            pairs.append({
+                "prompt": prompt, "chosen": best["clean"], "rejected": loser["answer"], "label": label, "kind": kind,
+                "source": "self", "half": halves[label], "n_demonstrations": len(demonstrations),
+                "scores": {"chosen_bleu": best["bleu"], "chosen_similarity": best["similarity"],
+                           "rejected_bleu": loser["bleu"], "rejected_similarity": loser["similarity"]},
+                "candidates": verdicts,
+            })
+    return pairs, skipped
+
+
+def _judge(answer: str, label: str, validator: SampleValidator, pool: Sequence[List[str]]) -> Dict[str, Any]:
+    """The answer's verdict (``valid`` or the rejection reason) and its overlap with the pool of earlier samples.
+    A valid answer is also rewritten in the sample layout (``clean``): a chosen answer holds that one sample."""
+    parsed = parse_samples(answer)
+    if not parsed["samples"]:
+        return {"answer": answer, "verdict": next(iter(parsed["problems"])), "bleu": None, "similarity": None}
+    try:
+        doc: Doc = validator.validate(parsed["samples"][0], label)
+    except Rejected as rejection:
+        return {"answer": answer, "verdict": rejection.reason, "bleu": None, "similarity": None}
+    tokens = words(doc.text)
+    relation = doc._.relations[0]
+    clean = render_sample({"context": doc.text, "head": relation.head.text, "head_type": relation.head.label_,
+                           "tail": relation.tail.text, "tail_type": relation.tail.label_})
+    return {
+        "answer": answer, "clean": clean, "verdict": "valid", "doc": doc,
+        "bleu": round(sentence_bleu(tokens, pool), 4),
+        "similarity": round(max((similarity(tokens, other) for other in pool), default=0.0), 4),
+    }

@@ -1,0 +1,122 @@
+"""One DPO run with trl's ``DPOTrainer``: the policy starts from a local Hugging Face folder, a frozen copy of it
+is the reference, and the tuned policy is saved as a folder that ``spacy_tkre.LocalCausalLM.v1`` loads by path.
+
+Prompts are sent through the tokenizer's chat template when it has one (trl's conversational format), which is
+how the local model asks them at synthesis time; the answers end with the end-of-turn token, so the tuned model
+also learns to stop after its sample. This module imports torch, transformers and trl: import it only where a
+run starts.
+"""
+import copy
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import srsly
+import torch
+from datasets import Dataset
+from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+from transformers.trainer_utils import get_last_checkpoint
+from trl import DPOConfig, DPOTrainer
+
+from ..progress import progress
+from .pairs import Pair
+from .plot import plot_curves
+from .settings import DPOSettings
+
+CHECKPOINTS = "checkpoints"
+LOG_FILE = "dpo_log.json"
+CURVES_FILE = "dpo_curves.png"
+META_FILE = "dpo_meta.json"
+
+
+def last_checkpoint(output_dir: Path) -> Optional[Path]:
+    folder = output_dir / CHECKPOINTS
+    found = get_last_checkpoint(str(folder)) if folder.is_dir() else None
+    return Path(found) if found else None
+
+
+def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DPOSettings, resume: bool, use_cpu: bool, meta: Dict[str, Any]) -> Dict[str, Any]:
+    """Train, save the tuned model, its tokenizer, the log, the curves and ``meta`` into ``output_dir``; returns
+    the last logged metrics. ``resume`` continues from the newest checkpoint (an error if there is none)."""
+    checkpoint = last_checkpoint(output_dir)
+    if resume and checkpoint is None:
+        raise ValueError(f"--resume was given but {output_dir / CHECKPOINTS} holds no checkpoint: run without --resume.")
+    if not resume and checkpoint is not None:
+        raise ValueError(f"{output_dir} already holds checkpoints of a run: add --resume to continue it, or use another OUTPUT_DIR.")
+    torch.manual_seed(settings.seed)
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    if tokenizer.pad_token is None:  # GGUF tokenizers often have none; padding is masked out anyway
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), torch_dtype=torch.float32)
+    args = DPOConfig(
+        output_dir=str(output_dir / CHECKPOINTS),
+        beta=settings.beta,
+        learning_rate=settings.learning_rate,
+        num_train_epochs=settings.epochs,
+        per_device_train_batch_size=settings.batch_size,
+        gradient_accumulation_steps=settings.gradient_accumulation_steps,
+        warmup_ratio=settings.warmup_ratio,
+        max_prompt_length=settings.max_prompt_length,
+        max_length=settings.max_length,
+        truncation_mode="keep_end",
+        logging_steps=settings.logging_steps,
+        save_steps=settings.save_steps,
+        save_total_limit=2,
+        seed=settings.seed,
+        data_seed=settings.seed,
+        use_cpu=use_cpu,
+        report_to=[],
+        disable_tqdm=True,  # the shared progress bar below shows in logs as well
+        dataloader_num_workers=0,
+    )
+    trainer = DPOTrainer(
+        model=model,
+        ref_model=copy.deepcopy(model),  # trl 0.20: a frozen copy, not a path
+        args=args,
+        train_dataset=Dataset.from_list(training_rows(pairs, bool(getattr(tokenizer, "chat_template", None)))),
+        processing_class=tokenizer,
+        callbacks=[ProgressCallback()],
+    )
+    trainer.train(resume_from_checkpoint=str(checkpoint) if resume else None)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    trainer.save_model(str(output_dir))
+    tokenizer.save_pretrained(str(output_dir))
+    history = trainer.state.log_history
+    srsly.write_json(output_dir / LOG_FILE, history)
+    plot_curves(history, output_dir / CURVES_FILE)
+    srsly.write_json(output_dir / META_FILE, {**meta, "settings": settings.as_dict(), "steps": trainer.state.global_step})
+    logged = [row for row in history if "rewards/margins" in row]
+    return logged[-1] if logged else {}
+
+
+def training_rows(pairs: List[Pair], chat: bool) -> List[Dict[str, Any]]:
+    """trl's preference format: conversational when the tokenizer has a chat template, plain text otherwise."""
+    if not chat:
+        return [{"prompt": p["prompt"], "chosen": p["chosen"], "rejected": p["rejected"]} for p in pairs]
+    return [
+        {
+            "prompt": [{"role": "user", "content": p["prompt"]}],
+            "chosen": [{"role": "assistant", "content": p["chosen"]}],
+            "rejected": [{"role": "assistant", "content": p["rejected"]}],
+        }
+        for p in pairs
+    ]
+
+
+class ProgressCallback(TrainerCallback):
+    """The package's progress bar over optimizer steps, with the latest loss and reward margin."""
+
+    def __init__(self):
+        self._bar = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self._bar = progress(total=state.max_steps, initial=state.global_step, desc="DPO", unit=" steps")
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self._bar.update(state.global_step - self._bar.n)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and "loss" in logs:
+            self._bar.set_postfix(loss=f"{logs['loss']:.3f}", margin=f"{logs.get('rewards/margins', 0.0):.3f}", refresh=False)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self._bar.close()

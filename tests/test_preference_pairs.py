@@ -1,0 +1,181 @@
+"""Preference pairs from gold samples: the file format, each rejected kind, growing demonstrations, label halves."""
+import json
+
+import pytest
+import spacy
+from typer.testing import CliRunner
+
+from spacy_tkre.cli import app
+from spacy_tkre.dpo.gold_pairs import KINDS, gold_pairs, label_halves
+from spacy_tkre.dpo.pairs import read_pairs, write_pairs
+from spacy_tkre.llm.synthesis.registry import make_relation_synthesis_task
+from spacy_tkre.llm.templates import render_sample
+
+LABELS = ["Cause-Effect(e1,e2)", "Cause-Effect(e2,e1)", "Part-Whole(e1,e2)", "Made-By(e1,e2)", "Located-In(e1,e2)"]
+
+
+def _gold():
+    gold = {}
+    for label, topic in zip(LABELS, ["storm", "wheel", "bakery", "river", "market"]):
+        gold[label] = [
+            {"relation": label, "context": f"The {topic} number {i} came with the last word {i} here.",
+             "head": f"number {i}", "head_type": "ENTITY", "tail": f"word {i}", "tail_type": "ENTITY"}
+            for i in range(4)
+        ]
+    return gold
+
+
+def _schema():
+    return {label: {"head": ["ENTITY"], "tail": ["ENTITY"]} for label in LABELS}
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    task = make_relation_synthesis_task(style="diverse", max_demonstrations=8)
+    found, skipped = gold_pairs(task, _gold(), _schema(), seed=0)
+    assert not skipped
+    return found
+
+
+def test_every_prompt_has_one_pair_per_kind_with_growing_demonstrations(pairs):
+    label_pairs = [pair for pair in pairs if pair["label"] == LABELS[0]]
+    # 4 gold samples: 1, 2 and 3 demonstrations, the next sample as chosen
+    assert [pair["n_demonstrations"] for pair in label_pairs] == [1] * 4 + [2] * 4 + [3] * 4
+    assert [pair["kind"] for pair in label_pairs] == list(KINDS) * 3
+    for pair in label_pairs:
+        assert pair["prompt"].count("Relation: Cause-Effect(e1,e2)\nContext:") == pair["n_demonstrations"]
+        assert pair["chosen"] not in pair["prompt"]  # chosen is a new sample, never a demonstration
+        assert pair["chosen"].startswith("Context: ") and pair["chosen"] != pair["rejected"]
+        assert pair["source"] == "gold" and set(pair["scores"]) == {"chosen_similarity", "rejected_similarity"}
+
+
+def test_copy_and_swapped_and_perturbed_come_from_a_demonstration(pairs):
+    by_kind = {pair["kind"]: pair for pair in pairs if pair["label"] == LABELS[2] and pair["n_demonstrations"] == 3}
+    assert by_kind["copy"]["rejected"] in by_kind["copy"]["prompt"]
+    assert by_kind["copy"]["scores"]["rejected_similarity"] == 1.0
+    swapped = dict(line.split(": ", 1) for line in by_kind["swapped"]["rejected"].splitlines())
+    original = render_sample({"context": swapped["Context"], "head": swapped["Tail Entity"], "head_type": "ENTITY",
+                              "tail": swapped["Head Entity"], "tail_type": "ENTITY"})
+    assert original in by_kind["swapped"]["prompt"] and swapped["Head Entity"].startswith("word")
+    perturbed = dict(line.split(": ", 1) for line in by_kind["perturbed"]["rejected"].splitlines())
+    assert perturbed["Head Entity"] in perturbed["Context"] and perturbed["Tail Entity"] in perturbed["Context"]
+    assert perturbed["Context"] not in by_kind["perturbed"]["prompt"]
+    assert 0.5 < by_kind["perturbed"]["scores"]["rejected_similarity"] < 1.0
+
+
+def test_other_label_rejections_stay_in_the_half_and_both_directions_share_a_half(pairs):
+    halves = label_halves(LABELS, seed=0)
+    assert halves["Cause-Effect(e1,e2)"] == halves["Cause-Effect(e2,e1)"]
+    types = {half: {label.split("(")[0] for label in LABELS if halves[label] == half} for half in (0, 1)}
+    assert len(types[0]) == len(types[1]) == 2  # four relation types, two per half
+    contexts = {sample["context"]: label for label, samples in _gold().items() for sample in samples}
+    for pair in pairs:
+        assert pair["half"] == halves[pair["label"]]
+        if pair["kind"] == "other_label":
+            source = contexts[pair["rejected"].splitlines()[0][len("Context: "):]]
+            assert source != pair["label"] and halves[source] == pair["half"]
+
+
+def test_file_round_trip_and_half_filter(pairs, tmp_path):
+    path = tmp_path / "pairs.jsonl"
+    assert write_pairs(path, pairs) == len(pairs)
+    assert read_pairs(path) == pairs
+    assert {pair["half"] for pair in read_pairs(path, half=1)} == {1}
+
+
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        ("", "holds no preference pair"),
+        ("\n\n", "holds no preference pair"),
+        ('{"prompt": "p", "chosen": "a", "rejected": "b", "label": "L", "kind": "copy"}\nnot json\n', "line 2 is not JSON"),
+        ('["a list"]\n', "line 1 is a JSON list"),
+        ('{"prompt": "p", "chosen": "a", "label": "L", "kind": "copy"}\n', "lacks text for ['rejected']"),
+        ('{"prompt": "p", "chosen": "same", "rejected": " same", "label": "L", "kind": "copy"}\n', "chosen and rejected are the same"),
+    ],
+)
+def test_bad_pairs_files_name_the_line_and_the_fix(tmp_path, content, problem):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(content, encoding="utf8")
+    with pytest.raises(ValueError, match=problem.replace("[", r"\[").replace("]", r"\]")):
+        read_pairs(path)
+
+
+def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_path):
+    from spacy.tokens import DocBin
+
+    from spacy_tkre.convert.docs import annotate
+
+    nlp = spacy.blank("en")
+    docs = []
+    for label, samples in _gold().items():
+        for sample in samples:
+            doc = nlp.make_doc(sample["context"])
+            start = sample["context"].index(sample["head"])
+            end = sample["context"].index(sample["tail"])
+            head = doc.char_span(start, start + len(sample["head"]), label="ENTITY")
+            tail = doc.char_span(end, end + len(sample["tail"]), label="ENTITY")
+            annotate(doc, [head, tail], [(0, 1, label)])
+            docs.append(doc)
+    support = tmp_path / "support.spacy"
+    DocBin(docs=docs, store_user_data=True).to_disk(support)
+    out = tmp_path / "pairs.jsonl"
+    result = CliRunner().invoke(app, [
+        "preference-pairs", "configs/llm_local.cfg", str(support), str(out), "--kind", "copy",
+        "--components.synthesis.task.style", "diverse",
+    ])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
+    assert len(written) == len(LABELS) * 3 and {pair["kind"] for pair in written} == {"copy"}
+    assert "the head is a cause" in written[0]["prompt"]  # the config's label definitions reach the prompt
+
+
+def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_every_verdict():
+    from spacy_tkre.dpo.self_pairs import self_pairs
+    from spacy_tkre.llm.validation import SampleValidator
+
+    gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
+    answers = [
+        "Context: The wheel number 0 came with the last word 0 here today.\nHead Entity: number 0\nTail Entity: word 0",
+        "Context: A spoke of the old bicycle snapped.\nHead Entity: spoke\nTail Entity: bicycle",
+        "Context: The wheel number 9 came with the last word 1 here.\nHead Entity: number 9\nTail Entity: word 1",
+        "I cannot write that.",
+        "Context: The hub sat in the frame.\nHead Entity: hub\nTail Entity: moon",
+    ]
+    asked = []
+
+    def model(prompts):
+        asked.extend(prompts)
+        return [answers[: len(prompts[0])]]
+
+    validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
+    task = make_relation_synthesis_task(style="diverse", max_demonstrations=3)
+    pairs, skipped = self_pairs(task, model, gold, validator, candidates=5, seed=0)
+    assert len(asked) == 1 and len(asked[0]) == 5 and asked[0][0].count("Context:") == 3
+    assert not skipped
+    assert {pair["chosen"] for pair in pairs} == {
+        "Context: A spoke of the old bicycle snapped.\nHead Entity: spoke\nHead Type: ENTITY\nTail Entity: bicycle\n"
+        "Tail Type: ENTITY"
+    }
+    assert [pair["kind"] for pair in pairs] == [
+        "near duplicate of a gold sample", "no sample found in the response", "tail not found in context",
+    ]
+    verdicts = [c["verdict"] for c in pairs[0]["candidates"]]
+    assert verdicts == ["near duplicate of a gold sample", "valid", "valid", "no sample found in the response", "tail not found in context"]
+    assert all(pair["source"] == "self" and pair["candidates"] == pairs[0]["candidates"] for pair in pairs)
+
+
+def test_self_pairs_reject_the_closest_valid_answer_when_all_are_valid():
+    from spacy_tkre.dpo.self_pairs import self_pairs
+    from spacy_tkre.llm.validation import SampleValidator
+
+    gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
+    answers = [
+        "Context: The wheel number 9 came with the last word 1 here.\nHead Entity: number 9\nTail Entity: word 1",
+        "Context: A spoke of the old bicycle snapped.\nHead Entity: spoke\nTail Entity: bicycle",
+    ]
+    validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
+    task = make_relation_synthesis_task(style="diverse")
+    pairs, _ = self_pairs(task, lambda prompts: [answers], gold, validator, candidates=2, seed=0)
+    assert len(pairs) == 1 and pairs[0]["kind"] == "near_copy" and pairs[0]["rejected"] == answers[0]
+    assert pairs[0]["scores"]["rejected_bleu"] > pairs[0]["scores"]["chosen_bleu"]
