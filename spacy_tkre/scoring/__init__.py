@@ -2,6 +2,7 @@
 
 Importing this package registers ``spacy_tkre.relation_scorer.v1`` in ``spacy.registry.scorers``.
 """
+from .joint import make_joint_relation_scorer, score_joint
 from .relation_scorer import make_relation_scorer, score_relations
 from .semeval import (
     SEMEVAL_LABELS,
