@@ -2,6 +2,8 @@
 pairs, a shared tok2vec read through listeners, and configs/conll04_cpu.cfg end to end with a tiny encoder."""
 from pathlib import Path
 
+import numpy
+
 import pytest
 import spacy
 from spacy.cli.evaluate import evaluate
@@ -157,3 +159,21 @@ def test_conll04_config_trains_and_evaluates_with_spacy(docbin_path, tiny_encode
     scores = evaluate(str(output / "model-last"), docbin_path)
     for key in ("ents_f", "rel_strict_micro_f", "rel_strict_macro_f", "rel_strict_per_type"):
         assert key in scores
+
+
+def test_listening_extractor_sourced_elsewhere_after_replace_listeners():
+    """An extractor that listens to its pipeline's tok2vec, given its own copy with spaCy's replace_listeners,
+    gives the same scores behind an entity_ruler and the label map as in its own pipeline."""
+    fix_random_seed(0)
+    nlp = cnn_pipeline()
+    nlp.initialize(lambda: [Example(nlp.make_doc(t), make_doc(nlp, t, e, r)) for t, e, r in TRAIN])
+    text = "Alice works for Acme ."
+    doc = nlp.get_pipe("tok2vec")(make_doc(nlp, text, [("Alice", "Peop"), ("Acme", "Org")], []))
+    expected = nlp.get_pipe("tkre_relation_extractor").predict([doc])[1]
+    nlp.replace_listeners("tok2vec", "tkre_relation_extractor", ["model.tok2vec"])
+    other = spacy.blank("en")
+    other.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Alice"}, {"label": "ORG", "pattern": "Acme"}])
+    other.add_pipe("tkre_entity_label_map", config={"label_map": {"PERSON": "Peop", "ORG": "Org"}})
+    other.add_pipe("tkre_relation_extractor", source=nlp)
+    got = other.get_pipe("tkre_relation_extractor").predict([other(text)])[1]
+    numpy.testing.assert_allclose(got, expected, rtol=1e-5)
