@@ -33,7 +33,10 @@ setup(
     install_requires=REQUIREMENTS,
     extras_require={"dev": ["pytest==9.0.3"]},
     entry_points={
-        "spacy_factories": ["tkre_relation_extractor = spacy_tkre.pipeline:make_relation_extractor"],
+        "spacy_factories": [
+            "tkre_relation_extractor = spacy_tkre.pipeline:make_relation_extractor",
+            "tkre_entity_label_map = spacy_tkre.label_map:make_entity_label_map",
+        ],
         "spacy_architectures": [
             "spacy_tkre.EntityMarkerRelationModel.v1 = spacy_tkre.models.entity_marker:build_entity_marker_model",
             "spacy_tkre.SpanPoolingRelationModel.v1 = spacy_tkre.models.span_pooling:build_span_pooling_model",
@@ -42,16 +45,24 @@ setup(
             "spacy_tkre.PairRepresentation.v1 = spacy_tkre.models.pair_representation:build_pair_representation",
             "spacy_tkre.PairClassifier.v1 = spacy_tkre.models.classifier:build_pair_classifier",
             "spacy_tkre.Encoder.v1 = spacy_tkre.models.encoder:build_encoder",
+            "spacy_tkre.TransformerModel.v1 = spacy_tkre.transformer_model:build_transformer_model",
         ],
-        "spacy_scorers": ["spacy_tkre.relation_scorer.v1 = spacy_tkre.scoring.relation_scorer:make_relation_scorer"],
+        "spacy_scorers": [
+            "spacy_tkre.relation_scorer.v1 = spacy_tkre.scoring.relation_scorer:make_relation_scorer",
+            "spacy_tkre.joint_relation_scorer.v1 = spacy_tkre.scoring.joint:make_joint_relation_scorer",
+        ],
         "spacy_misc": [
             "spacy_tkre.entity_pairs.v1 = spacy_tkre.candidates:make_entity_pairs",
+            "spacy_tkre.gold_and_predicted_pairs.v1 = spacy_tkre.joint_training:make_gold_and_predicted_pairs",
             "spacy_tkre.MSLM.v1 = spacy_tkre.pretraining.registry:make_mslm",
             "spacy_tkre.SCL.v1 = spacy_tkre.pretraining.registry:make_scl",
             "spacy_tkre.DPOSettings.v1 = spacy_tkre.dpo.settings:make_dpo_settings",
         ],
         "spacy_callbacks": ["spacy_tkre.evaluate_last_step.v1 = spacy_tkre.callbacks:make_evaluate_last_step"],
-        "spacy_readers": ["spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus"],
+        "spacy_readers": [
+            "spacy_tkre.GoldEntsCorpus.v1 = spacy_tkre.corpus:create_gold_ents_corpus",
+            "spacy_tkre.GoldSpansCorpus.v1 = spacy_tkre.joint_training:create_gold_spans_corpus",
+        ],
         # spacy-llm's registries are thinc registries: their entry-point groups are thinc_llm_*
         "thinc_llm_tasks": [
             "spacy_tkre.RelationSynthesis.v1 = spacy_tkre.llm.synthesis.registry:make_relation_synthesis_task",

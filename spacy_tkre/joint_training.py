@@ -1,0 +1,73 @@
+"""Training the relation extractor behind an entity recognizer on predicted *and* gold entities.
+
+With ``[training] annotating_components = ["transformer", "ner"]`` the extractor trains on the recognizer's
+predictions, so it sees spurious and mistyped entities (which teach it the negative label). Alone, that starves
+it early in training, when the recognizer finds almost nothing, and loses every gold relation whose entity the
+recognizer missed. So the reader below also copies the gold entities into a span group of the predicted doc
+(``doc.spans[GOLD_SPANS_KEY]``, which the recognizer neither reads nor overwrites) and the candidate generator
+below adds the pairs of those gold entities to the pairs of ``doc.ents``. At prediction time no doc has that
+span group, so the generator gives exactly the pairs of ``doc.ents``.
+"""
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, List, Tuple, Union
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.training import Corpus, Example
+from spacy.util import filter_spans, registry
+
+from .candidates import CandidateGenerator, Pair
+
+GOLD_SPANS_KEY = "tkre_gold_ents"
+
+
+@registry.readers("spacy_tkre.GoldSpansCorpus.v1")
+def create_gold_spans_corpus(
+    path: Union[str, Path], spans_key: str = GOLD_SPANS_KEY, gold_preproc: bool = False, max_length: int = 0, limit: int = 0
+) -> Callable[[Language], Iterable[Example]]:
+    """spaCy's ``Corpus`` with each reference's entities copied to ``doc.spans[spans_key]`` of the predicted doc
+    (``doc.ents`` stays empty for the recognizer to fill)."""
+    corpus = Corpus(path, gold_preproc=gold_preproc, max_length=max_length, limit=limit)
+
+    def read(nlp: Language) -> Iterator[Example]:
+        for example in corpus(nlp):
+            example.predicted.spans[spans_key] = example.get_aligned_spans_y2x(example.reference.ents)
+            yield example
+
+    return read
+
+
+@registry.misc("spacy_tkre.gold_and_predicted_pairs.v1")
+def make_gold_and_predicted_pairs(pairs: CandidateGenerator, spans_key: str = GOLD_SPANS_KEY) -> CandidateGenerator:
+    """The pairs ``pairs`` gives over ``doc.ents``, plus those it gives over the entities in
+    ``doc.spans[spans_key]`` when the doc has that group (training docs of ``GoldSpansCorpus``); a pair found
+    both ways is kept once."""
+
+    def gold_and_predicted_pairs(doc: Doc) -> List[Pair]:
+        found = pairs(doc)
+        if spans_key not in doc.spans or not len(doc.spans[spans_key]):
+            return found
+        seen = {_pair_key(pair) for pair in found}
+        for head, tail in _pairs_over(doc, list(doc.spans[spans_key]), pairs):
+            if _pair_key((head, tail)) not in seen:
+                seen.add(_pair_key((head, tail)))
+                found.append((head, tail))
+        return found
+
+    return gold_and_predicted_pairs
+
+
+def _pairs_over(doc: Doc, entities: List[Span], pairs: CandidateGenerator) -> List[Pair]:
+    """``pairs`` applied as if ``entities`` were the doc's entities (on a copy), mapped back onto ``doc``."""
+    view = doc.copy()
+    view.ents = [Span(view, span.start, span.end, label=span.label) for span in filter_spans(entities)]
+    return [(_on(doc, head), _on(doc, tail)) for head, tail in pairs(view)]
+
+
+def _on(doc: Doc, span: Span) -> Span:
+    return Span(doc, span.start, span.end, label=span.label)
+
+
+def _pair_key(pair: Pair) -> Tuple[Tuple[int, int, str], Tuple[int, int, str]]:
+    head, tail = pair
+    return (head.start, head.end, head.label_), (tail.start, tail.end, tail.label_)

@@ -1,0 +1,179 @@
+"""Training the extractor behind an entity recognizer: the gold-spans reader, the gold + predicted candidate
+pairs, a shared tok2vec read through listeners, and configs/conll04_cpu.cfg end to end with a tiny encoder."""
+from pathlib import Path
+
+import numpy
+
+import pytest
+import spacy
+from spacy.cli.evaluate import evaluate
+from spacy.cli.train import train
+from spacy.tokens import DocBin
+from spacy.training import Example
+from thinc.api import fix_random_seed
+
+from spacy_tkre import Relation
+from spacy_tkre.joint_training import GOLD_SPANS_KEY, create_gold_spans_corpus, make_gold_and_predicted_pairs
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+SCHEMA = {"Work_For": {"head": ["Peop"], "tail": ["Org"]}, "Live_In": {"head": ["Peop"], "tail": ["Loc"]}}
+TRAIN = [
+    ("Alice works for Acme .", [("Alice", "Peop"), ("Acme", "Org")], [(0, 1, "Work_For")]),
+    ("Bob lives in Rome .", [("Bob", "Peop"), ("Rome", "Loc")], [(0, 1, "Live_In")]),
+    ("Carol works for Initech .", [("Carol", "Peop"), ("Initech", "Org")], [(0, 1, "Work_For")]),
+    ("Dave lives in Oslo .", [("Dave", "Peop"), ("Oslo", "Loc")], [(0, 1, "Live_In")]),
+]
+
+
+def make_doc(nlp, text, ents, relations):
+    doc = nlp.make_doc(text)
+    spans = []
+    for ent_text, label in ents:
+        start = text.index(ent_text)
+        spans.append(doc.char_span(start, start + len(ent_text), label=label))
+    doc.ents = spans
+    doc._.relations = [Relation(spans[h], spans[t], label) for h, t, label in relations]
+    return doc
+
+
+@pytest.fixture
+def docbin_path(tmp_path):
+    nlp = spacy.blank("en")
+    path = tmp_path / "train.spacy"
+    DocBin(store_user_data=True, docs=[make_doc(nlp, *item) for item in TRAIN]).to_disk(path)
+    return path
+
+
+def entity_pairs(**config):
+    return spacy.registry.misc.get("spacy_tkre.entity_pairs.v1")(**config)
+
+
+def test_gold_spans_corpus_keeps_ents_empty_and_gold_in_the_span_group(docbin_path):
+    examples = list(create_gold_spans_corpus(docbin_path)(spacy.blank("en")))
+    assert len(examples) == len(TRAIN)
+    for example in examples:
+        assert not example.predicted.ents
+        assert [(s.text, s.label_) for s in example.predicted.spans[GOLD_SPANS_KEY]] == [
+            (e.text, e.label_) for e in example.reference.ents
+        ]
+
+
+def test_pairs_are_predicted_union_gold_on_the_doc_itself():
+    nlp = spacy.blank("en")
+    doc = nlp("Alice works for Acme in Paris .")
+    doc.ents = [doc.char_span(0, 5, label="Peop"), doc.char_span(24, 29, label="Org")]  # Paris mistyped
+    doc.spans[GOLD_SPANS_KEY] = [doc.char_span(0, 5, label="Peop"), doc.char_span(16, 20, label="Org"),
+                                 doc.char_span(24, 29, label="Loc")]
+    pairs = make_gold_and_predicted_pairs(entity_pairs())(doc)
+    keys = [((h.text, h.label_), (t.text, t.label_)) for h, t in pairs]
+    assert len(keys) == len(set(keys))
+    assert (("Alice", "Peop"), ("Paris", "Org")) in keys  # from the recognizer's mistake
+    assert (("Alice", "Peop"), ("Acme", "Org")) in keys  # from the gold entity it missed
+    assert (("Alice", "Peop"), ("Paris", "Loc")) in keys
+    assert len(keys) == 2 + 6  # 2 predicted pairs, 6 gold pairs, Alice->? shared ones counted once
+    assert all(head.doc is doc and tail.doc is doc for head, tail in pairs)
+
+
+def test_without_the_span_group_pairs_are_those_of_doc_ents():
+    nlp = spacy.blank("en")
+    doc = nlp("Alice works for Acme .")
+    doc.ents = [doc.char_span(0, 5, label="Peop"), doc.char_span(16, 20, label="Org")]
+    assert make_gold_and_predicted_pairs(entity_pairs())(doc) == entity_pairs()(doc)
+
+
+def cnn_pipeline():
+    """tok2vec (HashEmbedCNN) -> ner -> extractor, both reading the tok2vec through listeners."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec", config={"model": {
+        "@architectures": "spacy.HashEmbedCNN.v2", "width": 32, "depth": 2, "embed_size": 500,
+        "window_size": 1, "maxout_pieces": 2, "subword_features": True, "pretrained_vectors": None}})
+    listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": 32, "upstream": "tok2vec"}
+    nlp.add_pipe("ner", config={"model": {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+                                          "hidden_width": 32, "maxout_pieces": 2, "use_upper": True,
+                                          "tok2vec": listener}})
+    nlp.add_pipe("tkre_relation_extractor", config={
+        "model": {"@architectures": "spacy_tkre.SpanPoolingRelationModel.v1", "tok2vec": listener,
+                  "classifier": {"@architectures": "spacy_tkre.PairClassifier.v1", "hidden_width": 32}},
+        "schema": SCHEMA,
+        "candidates": {"@misc": "spacy_tkre.gold_and_predicted_pairs.v1",
+                       "pairs": {"@misc": "spacy_tkre.entity_pairs.v1"}},
+        "scorer": {"@scorers": "spacy_tkre.joint_relation_scorer.v1"},
+    })
+    return nlp
+
+
+def test_shared_tok2vec_listeners_learn_entities_and_relations_from_raw_text(docbin_path, tmp_path):
+    """Trained with the recognizer annotating (as annotating_components does), the pipeline finds entities and
+    relations in raw text; the extractor's listener is wired to the shared tok2vec; it saves and loads."""
+    fix_random_seed(0)
+    nlp = cnn_pipeline()
+    examples = list(create_gold_spans_corpus(docbin_path)(nlp))
+    nlp.initialize(lambda: examples)
+    tok2vec = nlp.get_pipe("tok2vec")
+    assert set(tok2vec.listening_components) == {"ner", "tkre_relation_extractor"}
+    losses = {}
+    for _ in range(60):
+        examples = list(create_gold_spans_corpus(docbin_path)(nlp))
+        losses = nlp.update(examples, annotates=["tok2vec", "ner"], drop=0.0)
+    assert losses["tkre_relation_extractor"] < 0.05
+    raw = [Example(nlp(text), make_doc(nlp, text, ents, relations)) for text, ents, relations in TRAIN]
+    scores = nlp.get_pipe("tkre_relation_extractor").score(raw)
+    assert scores["ents_f"] == 1.0
+    assert scores["rel_strict_micro_f"] == 1.0
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    for text, _, _ in TRAIN:
+        expected = [(r.head.text, r.tail.text, r.label) for r in nlp(text)._.relations]
+        assert [(r.head.text, r.tail.text, r.label) for r in loaded(text)._.relations] == expected
+
+
+def test_missed_entities_do_not_crash_training_and_count_as_misses(docbin_path):
+    """Early in training the recognizer finds nothing: the extractor still trains on the gold pairs, and the
+    raw-text relations of gold pairs it cannot see score as false negatives."""
+    fix_random_seed(0)
+    nlp = cnn_pipeline()
+    examples = list(create_gold_spans_corpus(docbin_path)(nlp))
+    nlp.initialize(lambda: examples)
+    losses = nlp.update(examples, annotates=["tok2vec", "ner"])
+    assert losses["tkre_relation_extractor"] > 0
+    predicted = [nlp.make_doc(text) for text, _, _ in TRAIN]  # no entities at all
+    raw = [Example(doc, make_doc(nlp, *item)) for doc, item in zip(nlp.get_pipe("tkre_relation_extractor").pipe(predicted), TRAIN)]
+    scores = nlp.get_pipe("tkre_relation_extractor").score(raw)
+    assert scores["rel_strict_micro_r"] == 0.0
+    assert set(scores["rel_strict_per_type"]) == {"Work_For", "Live_In"}
+
+
+def test_conll04_config_trains_and_evaluates_with_spacy(docbin_path, tiny_encoder_dir, tmp_path):
+    """configs/conll04_cpu.cfg through `spacy train` (a few steps, tiny random encoder) and `spacy evaluate`:
+    the shared transformer feeds both listeners and the strict scores are reported."""
+    output = tmp_path / "training"
+    overrides = {
+        "paths.train": str(docbin_path), "paths.dev": str(docbin_path), "paths.encoder": str(tiny_encoder_dir),
+        "training.max_steps": 3, "training.eval_frequency": 3, "training.optimizer.learn_rate.warmup_steps": 1,
+        "components.tkre_relation_extractor.model.classifier.hidden_width": 16,
+    }
+    train(CONFIGS / "conll04_cpu.cfg", output, overrides=overrides)
+    nlp = spacy.load(output / "model-last")
+    assert nlp.pipe_names == ["transformer", "ner", "tkre_relation_extractor"]
+    assert set(nlp.get_pipe("transformer").listening_components) == {"ner", "tkre_relation_extractor"}
+    scores = evaluate(str(output / "model-last"), docbin_path)
+    for key in ("ents_f", "rel_strict_micro_f", "rel_strict_macro_f", "rel_strict_per_type"):
+        assert key in scores
+
+
+def test_listening_extractor_sourced_elsewhere_after_replace_listeners():
+    """An extractor that listens to its pipeline's tok2vec, given its own copy with spaCy's replace_listeners,
+    gives the same scores behind an entity_ruler and the label map as in its own pipeline."""
+    fix_random_seed(0)
+    nlp = cnn_pipeline()
+    nlp.initialize(lambda: [Example(nlp.make_doc(t), make_doc(nlp, t, e, r)) for t, e, r in TRAIN])
+    text = "Alice works for Acme ."
+    doc = nlp.get_pipe("tok2vec")(make_doc(nlp, text, [("Alice", "Peop"), ("Acme", "Org")], []))
+    expected = nlp.get_pipe("tkre_relation_extractor").predict([doc])[1]
+    nlp.replace_listeners("tok2vec", "tkre_relation_extractor", ["model.tok2vec"])
+    other = spacy.blank("en")
+    other.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Alice"}, {"label": "ORG", "pattern": "Acme"}])
+    other.add_pipe("tkre_entity_label_map", config={"label_map": {"PERSON": "Peop", "ORG": "Org"}})
+    other.add_pipe("tkre_relation_extractor", source=nlp)
+    got = other.get_pipe("tkre_relation_extractor").predict([other(text)])[1]
+    numpy.testing.assert_allclose(got, expected, rtol=1e-5)
