@@ -3,7 +3,7 @@ from .relations import Relation, register_extension
 
 register_extension()
 
-from . import candidates, corpus, models, scoring  # noqa: E402,F401  (register functions and architectures)
+from . import candidates, corpus, models, schedules, schema, scoring  # noqa: E402,F401  (register functions and architectures)
 from .pipeline import RelationExtractor  # noqa: E402
 from .render import render  # noqa: E402
 
