@@ -1,19 +1,18 @@
 """Train the entity-marker and the span-pooling relation models with one recipe and compare their dev scores.
 
-    python bench/compare_architectures.py TRAIN.spacy DEV.spacy --output bench/results/architectures.json
+    python -m bench.compare_architectures TRAIN.spacy DEV.spacy --output bench/results/architectures.json
 
-Both variants are bench/variants.py changes of configs/semeval_cpu.cfg (``finetune`` is the entity-marker default).
+Both variants are bench/variants.py changes of the recipe in configs/kshot_cpu.cfg (``finetune`` is the entity-marker
+default), trained for EPOCHS passes over TRAIN and kept at the best of two evaluations on DEV.
 """
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import typer
 
+from bench.variants import spacy_train, write_variant_config
 from spacy_tkre.docbins import read_docbin
-from variants import write_variant_config
 
 
 def main(
@@ -33,16 +32,8 @@ def main(
     for name in ("finetune", "span_pooling"):
         config_path = write_variant_config(name, work_dir / f"{name}.cfg")
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "spacy", "train", str(config_path), "--output", str(work_dir / name),
-             "--paths.train", str(train), "--paths.dev", str(dev), "--training.max_epochs", "0",
-             "--training.max_steps", str(total_steps),
-             "--training.optimizer.learn_rate.total_steps", str(total_steps),
-             "--training.optimizer.learn_rate.initial_rate", str(learn_rate), "--system.seed", str(seed),
-             "--training.optimizer.learn_rate.warmup_steps", str(max(1, total_steps // 10)),
-             "--training.eval_frequency", str(total_steps // 2)],
-            check=True,
-        )
+        spacy_train(config_path, work_dir / name, train, dev, system__seed=seed, training__max_steps=total_steps,
+                    training__optimizer__learn_rate__initial_rate=learn_rate, training__eval_frequency=total_steps // 2)
         meta = json.loads((work_dir / name / "model-best" / "meta.json").read_text())
         results[name] = {
             "train_docs": n_train, "epochs": epochs, "steps": total_steps, "learn_rate": learn_rate, "seed": seed, "train_seconds": round(time.perf_counter() - start, 1),

@@ -1,29 +1,62 @@
 """Low-resource protocol: sample K per label (seeded), fine-tune a variant, score on the test set, append a record.
 
-    python bench/kshot.py TRAIN.spacy TEST.spacy --variant finetune --k 8 --k 16 --k 32 \
+    python -m bench.kshot TRAIN.spacy TEST.spacy --variant finetune --k 8 --k 16 --k 32 \
         --seed 13 --seed 21 --seed 42 --seed 87 --seed 100 --results bench/results/results.jsonl
 
-Recipe (same for every K): batch 16, ``--steps-per-shot`` x K optimizer steps (10 per shot: 80 at K=8, i.e. about
-8 passes over the gold set at every K) with 10% warm-up then linear decay, no early stopping (the K-shot set is also
-the nominal dev set; model-last is scored on the test set). ``--steps`` fixes the count for every K instead.
-``--encoder`` and ``--synthetic`` may name the seed's own files with ``{seed}``, e.g. a pre-trained
-``out/s{seed}/final`` or LLM samples ``syn_s{seed}.spacy`` added to the seed's gold training set.
+The recipe is configs/kshot_cpu.cfg (batch 16, 10% warm-up then linear decay, no early stopping: model-last is
+scored on the test set). Its step budget is the K=8 one and grows with K (200 at K=8, 400 at K=16, 800 at K=32);
+``--steps`` fixes the count instead. ``--encoder`` and ``--synthetic`` may name the seed's own files with
+``{seed}``, e.g. a pre-trained ``out/s{seed}/encoder/final`` or LLM samples ``syn_s{seed}.spacy`` added to the
+seed's gold training set.
 """
-import subprocess
-import sys
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 import spacy
 import typer
-from spacy.tokens import DocBin
+from spacy.tokens import Doc, DocBin
+from thinc.api import Config
 
+from bench.variants import KSHOT_CONFIG, spacy_train, write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.evaluation import evaluate_pipeline, json_metrics
 from spacy_tkre.results import append_record, make_record
 from spacy_tkre.sampling import sample_k_shot
-from variants import write_variant_config
+
+# The K whose budget configs/kshot_cpu.cfg's max_steps is.
+REFERENCE_K = 8
+
+
+def kshot_steps(k: int) -> int:
+    """The recipe's step budget at K: the config's K=8 budget, scaled with K (the same passes over the gold set)."""
+    return Config().from_disk(KSHOT_CONFIG, interpolate=False)["training"]["max_steps"] * k // REFERENCE_K
+
+
+def run_cell(
+    pool: List[Doc], test: Path, config: Path, k: int, seed: int, name: str, work_dir: Path, *,
+    steps: int, learn_rate: Optional[float] = None, encoder: Optional[str] = None, synthetic: Optional[str] = None,
+    dataset: str = "semeval",
+) -> Dict[str, Any]:
+    """Train one (K, seed) cell of a variant and return its record (not yet written)."""
+    run_dir = work_dir / f"{name}_k{k}_s{seed}"
+    support, _ = sample_k_shot(pool, k, seed)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    DocBin(docs=support, store_user_data=True).to_disk(run_dir / "support.spacy")
+    extra = list(read_docbin(synthetic)) if synthetic else []
+    DocBin(docs=support + extra, store_user_data=True).to_disk(run_dir / "train.spacy")
+    start = time.perf_counter()
+    spacy_train(config, run_dir, run_dir / "train.spacy", run_dir / "support.spacy", encoder=encoder,
+                system__seed=seed, training__max_steps=steps, training__optimizer__learn_rate__initial_rate=learn_rate)
+    train_seconds = time.perf_counter() - start
+    metrics = json_metrics(evaluate_pipeline(spacy.load(run_dir / "model-last"), test))
+    rate = learn_rate or Config().from_disk(config)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+    record = make_record(dataset, name, metrics, time.perf_counter() - start, k=k, seed=seed, train_docs=len(support),
+                         synthetic_docs=len(extra), steps=steps, learn_rate=rate, train_seconds=round(train_seconds, 1),
+                         encoder=encoder)
+    print(f"{name} K={k} seed={seed}: macro-F1 {100 * metrics['rel_macro_f']:.2f}, "
+          f"micro-F1 {100 * metrics['rel_micro_f']:.2f} ({record['wall_time']}s)", flush=True)
+    return record
 
 
 def main(
@@ -32,9 +65,8 @@ def main(
     variant: str = typer.Option("finetune"),
     k: List[int] = typer.Option([8]),
     seed: List[int] = typer.Option([13, 21, 42, 87, 100]),
-    steps_per_shot: int = typer.Option(10, help="Optimizer steps per example per label: the budget grows with K"),
-    steps: Optional[int] = typer.Option(None, help="A fixed step count for every K (overrides --steps-per-shot)"),
-    learn_rate: float = typer.Option(1e-4, help="Peak rate (the tok2vec_cnn variant uses 10x)"),
+    steps: Optional[int] = typer.Option(None, help="A fixed step count for every K (default: the recipe's, scaled with K)"),
+    learn_rate: Optional[float] = typer.Option(None, help="Peak rate (default: the variant config's)"),
     dataset: str = typer.Option("semeval"),
     encoder: Optional[str] = typer.Option(None, help="Encoder folder (e.g. a pre-trained OUT/final) for --paths.encoder"),
     synthetic: Optional[str] = typer.Option(None, help="Synthetic samples (.spacy) added to the gold training set"),
@@ -44,36 +76,14 @@ def main(
 ) -> None:
     pool = read_docbin(train)
     config = write_variant_config(variant, work_dir / f"{variant}.cfg")
-    rate = learn_rate * (10 if variant == "tok2vec_cnn" else 1)
     for k_value in k:
-        k_steps = steps or steps_per_shot * k_value
         for seed_value in seed:
-            run_dir = work_dir / f"{name or variant}_k{k_value}_s{seed_value}"
-            support, _ = sample_k_shot(pool, k_value, seed_value)
-            run_dir.mkdir(parents=True, exist_ok=True)
-            DocBin(docs=support, store_user_data=True).to_disk(run_dir / "support.spacy")
-            extra = list(read_docbin(synthetic.format(seed=seed_value))) if synthetic else []
-            DocBin(docs=support + extra, store_user_data=True).to_disk(run_dir / "train.spacy")
-            seed_encoder = encoder.format(seed=seed_value) if encoder else None
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "spacy", "train", str(config), "--output", str(run_dir),
-                 "--paths.train", str(run_dir / "train.spacy"), "--paths.dev", str(run_dir / "support.spacy"),
-                 "--system.seed", str(seed_value), "--training.max_epochs", "0", "--training.max_steps", str(k_steps),
-                 "--training.eval_frequency", str(k_steps), "--training.optimizer.learn_rate.initial_rate", str(rate),
-                 "--training.optimizer.learn_rate.total_steps", str(k_steps),
-                 "--training.optimizer.learn_rate.warmup_steps", str(max(1, k_steps // 10)),
-                 "--training.logger.progress_bar", "false", *(["--paths.encoder", seed_encoder] if seed_encoder else [])],
-                check=True,
+            record = run_cell(
+                pool, test, config, k_value, seed_value, name or variant, work_dir, steps=steps or kshot_steps(k_value),
+                learn_rate=learn_rate, dataset=dataset, encoder=encoder.format(seed=seed_value) if encoder else None,
+                synthetic=synthetic.format(seed=seed_value) if synthetic else None,
             )
-            train_seconds = time.perf_counter() - start
-            metrics = json_metrics(evaluate_pipeline(spacy.load(run_dir / "model-last"), test))
-            record = make_record(dataset, name or variant, metrics, time.perf_counter() - start, k=k_value, seed=seed_value,
-                                 train_docs=len(support), synthetic_docs=len(extra), steps=k_steps, learn_rate=rate,
-                                 train_seconds=round(train_seconds, 1), encoder=seed_encoder)
             append_record(results, record)
-            print(f"{name or variant} K={k_value} seed={seed_value}: macro-F1 {100 * metrics['rel_macro_f']:.2f}, "
-                  f"micro-F1 {100 * metrics['rel_micro_f']:.2f} ({record['wall_time']}s)", flush=True)
 
 
 if __name__ == "__main__":

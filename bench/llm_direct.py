@@ -1,7 +1,7 @@
 """Baseline (b): the LLM extracts the relations itself, with spacy-llm's ``spacy.REL.v1`` task and the package's
 local model, scored by the same official scorer as the relation extractor; appends one record to the results file.
 
-    python bench/llm_direct.py TEST.spacy --docs 200 --seed 0 --results bench/results/results.jsonl
+    python -m bench.llm_direct TEST.spacy --docs 200 --seed 0 --results bench/results/results.jsonl
 
 The model is shown the gold entities (as the relation extractor is) and chooses among the undirected relation
 names; which entity it makes ``dep`` gives the direction: ``dep`` = e1 means ``(e1,e2)``, ``dep`` = e2 ``(e2,e1)``.

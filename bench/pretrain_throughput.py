@@ -1,7 +1,7 @@
 """MSLM pre-training throughput (sentences/s) with the vocabulary projection at masked positions only, against the
 projection of every position, on the same sentences, masks, encoder and batch size.
 
-    python bench/pretrain_throughput.py TRAIN.spacy --encoder all-MiniLM-L6-v2 --limit 96 \
+    python -m bench.pretrain_throughput TRAIN.spacy --encoder all-MiniLM-L6-v2 --limit 96 \
         --output bench/results/pretrain_throughput.json
 
 Each mode times full training steps (forward, backward, AdamW step) over ``--limit`` sentences after one warm-up
@@ -16,7 +16,7 @@ import torch
 import typer
 
 import spacy_tkre  # noqa: F401  (registers doc._.relations)
-from bar_chart import save_result
+from bench.bar_chart import save_result
 from spacy_tkre.models.encoder import resolve_encoder_name
 from spacy_tkre.pretraining import MSLM, load_masked_lm
 from spacy_tkre.pretraining.data import read_examples

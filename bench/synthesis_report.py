@@ -4,7 +4,7 @@ Distinct-n rises and self-BLEU falls as a set gets smaller, so runs are compared
 first n accepted samples of every run, n being the smallest count any run reached for that label. Unmatched
 figures (everything each run accepted) are reported too.
 
-    python bench/synthesis_report.py SUPPORT.spacy batch=batch.spacy diverse=diverse.spacy \
+    python -m bench.synthesis_report SUPPORT.spacy batch=batch.spacy diverse=diverse.spacy \
         --output bench/results/synthesis_styles.json --plot bench/results/synthesis_styles.png
 """
 from pathlib import Path

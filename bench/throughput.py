@@ -1,6 +1,6 @@
 """Inference throughput of tkre_relation_extractor against the bare encoder's forward pass on the same docs.
 
-    python bench/throughput.py PIPELINE TEST.spacy --output bench/results/throughput.json
+    python -m bench.throughput PIPELINE TEST.spacy --output bench/results/throughput.json
 
 Both run on the same docs (gold entities set), same batch size, same encoder weights: the encoder alone is the
 spacy-transformers TransformerModel inside the component, called on the original docs; the component adds
@@ -13,7 +13,7 @@ import spacy
 import typer
 from spacy.util import minibatch
 
-from bar_chart import save_result
+from bench.bar_chart import save_result
 from spacy_tkre.corpus import create_gold_ents_corpus
 
 

@@ -1,7 +1,7 @@
 """Pre-training data for the FewRel check: Wiki80 sentences of the relations that FewRel val_wiki does not hold.
 
     python -m spacy_tkre convert ../shared/data/wiki80/train_0.1.txt wiki80_train.spacy --format opennre
-    python bench/wiki80_pretrain_data.py wiki80_train.spacy ../shared/data/fewrel/val_wiki.json \
+    python -m bench.wiki80_pretrain_data wiki80_train.spacy ../shared/data/fewrel/val_wiki.json \
         ../shared/data/fewrel/pid2name.json wiki80_pretrain.spacy --per-relation 20 --seed 0
 
 Wiki80 names its relations, val_wiki uses Wikidata ids: pid2name maps one to the other. Relations of val_wiki are

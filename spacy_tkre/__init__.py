@@ -17,7 +17,7 @@ def register() -> None:
     from .relations import register_extension
 
     register_extension()
-    from . import callbacks, candidates, corpus, joint_training, label_map, models, scoring, transformer_model  # noqa: F401  (their modules register on import)
+    from . import callbacks, candidates, corpus, joint_training, label_map, models, schedules, schema, scoring, transformer_model  # noqa: F401  (their modules register on import)
 
 
 def __getattr__(name: str):

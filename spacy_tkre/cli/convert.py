@@ -8,6 +8,7 @@ from wasabi import msg
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL
 from ..convert import FORMATS, ConversionError, ConversionReport, load_label_names, read_docs
+from ..convert.prodigy import read_label_map
 from ..progress import progress
 from .app import app
 
@@ -25,13 +26,17 @@ def convert_command(
     label_names: Optional[Path] = typer.Option(
         None, "--label-names", help="FewRel only: pid2name.json-style file to label relations by name instead of id."
     ),
+    label_map: Optional[Path] = typer.Option(
+        None, "--label-map", help='Prodigy only: JSON {"annotated label": "new label" or null to drop it}.'
+    ),
 ) -> None:
     """Convert INPUT to OUTPUT.spacy, printing how many records were converted and why any were skipped."""
     report = ConversionReport(source=str(input_path))
     doc_bin = DocBin(store_user_data=True)
     try:
         names = load_label_names(label_names) if label_names is not None else None
-        docs = read_docs(input_path, file_format, report, negative_label=negative_label, label_names=names)
+        labels = read_label_map(label_map) if label_map is not None else None
+        docs = read_docs(input_path, file_format, report, negative_label=negative_label, label_names=names, label_map=labels)
         for doc in progress(docs, desc=f"Converting {input_path.name}", unit=" docs", leave=False):
             doc_bin.add(doc)
     except (ConversionError, OSError) as error:

@@ -12,6 +12,7 @@ from ..annotation import DEFAULT_NEGATIVE_LABEL
 from ..llm.loading import cache_stats, load_llm_component
 from ..llm.synthesis.run import default_max_prompts, gold_samples, synthesize
 from ..llm.validation import ConsistencyFilter, SampleValidator, schema_from_samples
+from ..schema import read_schema, schema_types
 from .app import app
 from .docbins import read_docbin_or_exit
 
@@ -34,7 +35,7 @@ def synthesize_command(
     max_tokens: int = typer.Option(80, "--max-tokens", min=1, help="Longest accepted context, in tokens"),
     near_duplicate: float = typer.Option(0.85, "--near-duplicate", min=0.0, max=1.0, help="Word-sequence similarity that counts as a near duplicate"),
     head_first: bool = typer.Option(False, "--head-first", help="Reject samples whose head comes after the tail (SemEval: e1 is always first)"),
-    schema_path: Optional[Path] = typer.Option(None, "--schema", exists=True, dir_okay=False, help='JSON {label: {"head": [types], "tail": [types]}}; default: the types in SUPPORT'),
+    schema_path: Optional[Path] = typer.Option(None, "--schema", exists=True, dir_okay=False, help='Schema file (JSON/YAML) {label: {"head": [types], "tail": [types], "definition": text}}; default: the types in SUPPORT'),
     filter_model: Optional[Path] = typer.Option(None, "--filter-model", exists=True, help="Trained tkre pipeline for the consistency filter"),
     filter_threshold: float = typer.Option(0.5, "--filter-threshold", min=0.0, max=1.0, help="Least probability of the target label the filter accepts"),
     gpu_id: Optional[int] = typer.Option(None, "--gpu-id", help="GPU for spacy_tkre.LocalCausalLM.v1 (-1: CPU); sets components.NAME.model.gpu_id"),
@@ -60,7 +61,10 @@ def synthesize_command(
         msg.fail(f"{support_path} has no relation other than {negative_label!r}: nothing to synthesize from.", exits=1)
     schema = schema_from_samples([sample for samples in gold.values() for sample in samples])
     if schema_path is not None:
-        schema.update(srsly.read_json(schema_path))
+        try:
+            schema.update(schema_types(read_schema(schema_path)))
+        except ValueError as error:
+            msg.fail(str(error), exits=1)
     cache_dir = cache_dir or output_path.with_suffix(".cache")
     try:
         nlp, llm = load_llm_component(config_path, component, cache_dir, overrides)

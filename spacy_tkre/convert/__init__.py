@@ -12,6 +12,7 @@ from ..annotation import DEFAULT_NEGATIVE_LABEL
 from .conll04 import read_conll04
 from .fewrel import load_label_names, read_fewrel
 from .opennre import read_opennre
+from .prodigy import LabelMap, read_prodigy
 from .report import ConversionError, ConversionReport, SkipRecord
 from .semeval import read_semeval
 from .spacy_llm import read_spacy_llm
@@ -22,6 +23,7 @@ FORMATS = {
     "opennre": read_opennre,
     "spacy-llm": read_spacy_llm,
     "conll04": read_conll04,
+    "prodigy": read_prodigy,
 }
 FORMATS_WITH_NEGATIVES = ("semeval", "opennre")
 
@@ -33,10 +35,12 @@ def read_docs(
     *,
     negative_label: str = DEFAULT_NEGATIVE_LABEL,
     label_names: Optional[Dict[str, str]] = None,
+    label_map: Optional[LabelMap] = None,
 ) -> Iterator[Doc]:
     """Read ``path`` in ``file_format``.
 
-    ``negative_label`` applies to the formats with negatives, ``label_names`` only to FewRel.
+    ``negative_label`` applies to the formats with negatives, ``label_names`` only to FewRel, ``label_map`` only to
+    Prodigy.
     """
     if file_format not in FORMATS:
         raise ConversionError(f"Unknown format {file_format!r}: choose one of {', '.join(FORMATS)}.")
@@ -51,6 +55,10 @@ def read_docs(
                 f"Label names only apply to the fewrel format, not {file_format}: drop --label-names."
             )
         options["label_names"] = label_names
+    if label_map is not None:
+        if file_format != "prodigy":
+            raise ConversionError(f"A label map only applies to the prodigy format, not {file_format}: drop --label-map.")
+        options["label_map"] = label_map
     return FORMATS[file_format](path, report, **options)
 
 
@@ -64,6 +72,7 @@ __all__ = [
     "read_docs",
     "read_fewrel",
     "read_opennre",
+    "read_prodigy",
     "read_semeval",
     "read_spacy_llm",
 ]
