@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { echo "[setup] $(date +%H:%M:%S) $*"; }
-install() {  # pip install, without the "Requirement already satisfied" lines of a re-run; fails when pip fails
+install() {  # pip install, without a re-run's "Requirement already satisfied" lines; fails when pip fails
   set +e
-  python -m pip install --progress-bar off "$@" 2>&1 | grep -v "^Requirement already satisfied"
+  python -m pip install --progress-bar off "$@" 2>&1 | grep -v -E "^(Requirement already satisfied|WARNING: Location)"
   local status=${PIPESTATUS[0]}
   set -e
   return "$status"

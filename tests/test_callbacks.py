@@ -29,7 +29,7 @@ def test_spacy_train_with_the_semeval_config_saves_the_last_step_as_best(tiny_en
     command = [
         sys.executable, "-m", "spacy", "train", str(CONFIG), "--output", str(tmp_path / "out"),
         "--paths.train", str(tmp_path / "train.spacy"), "--paths.dev", str(tmp_path / "train.spacy"),
-        "--paths.encoder", str(tiny_encoder_dir), "--training.max_steps", "3",
+        "--paths.encoder", str(tiny_encoder_dir), "--training.max_steps", "3", "--training.max_epochs", "0",
         "--components.tkre_relation_extractor.negative_label", "no_relation",
         "--components.tkre_relation_extractor.model.classifier.hidden_width", "16",
     ]

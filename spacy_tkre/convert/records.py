@@ -17,7 +17,7 @@ def text_lines(path: Union[str, Path]) -> Iterator[Tuple[int, str]]:
                 yield number, line
         except UnicodeDecodeError as error:
             raise ConversionError(
-                f"{path} is not UTF-8 text ({error.reason} after line {number}): "
+                f"{path} is not UTF-8 text ({error.reason} near line {number + 1}): "
                 "is it the data file itself, not an archive or a binary file? Re-save it as UTF-8 if needed."
             ) from None
 
