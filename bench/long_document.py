@@ -6,8 +6,10 @@
 The document is CoNLL04 test sentences joined until it has ``--tokens`` tokens; ``--entities`` of their gold
 entities (spread evenly) are preset on it and the recognizer is disabled, so the extractor gets exactly that many.
 Each setting runs in a fresh process; its memory is the peak resident set size sampled every 5 ms while the
-document is processed, minus the resident size just before (pipeline loaded, a short sentence run). Settings: candidates within the extractor's token distance only, then also within a
-sentence (a sentencizer added first); and raw text (the ner finds the entities).
+document is processed, minus the resident size just before (pipeline loaded, a short sentence run).
+Settings: the preset document as built (the joined sentences keep their sentence boundaries, so candidates are
+limited by sentence and distance), the same with a sentencizer added first, and raw text (the ner finds the
+entities; no sentence boundaries, so candidates are limited by the extractor's token distance only).
 """
 import json
 import resource

@@ -143,19 +143,22 @@ def test_missed_entities_do_not_crash_training_and_count_as_misses(docbin_path):
     assert set(scores["rel_strict_per_type"]) == {"Work_For", "Live_In"}
 
 
-def test_conll04_config_trains_and_evaluates_with_spacy(docbin_path, tiny_encoder_dir, tmp_path):
-    """configs/conll04_cpu.cfg through `spacy train` (a few steps, tiny random encoder) and `spacy evaluate`:
-    the shared transformer feeds both listeners and the strict scores are reported."""
+@pytest.mark.parametrize("config, listeners", [
+    ("conll04_cpu.cfg", {"ner", "tkre_relation_extractor"}), ("conll04_separate_cpu.cfg", {"ner"}),
+])
+def test_conll04_configs_train_and_evaluate_with_spacy(docbin_path, tiny_encoder_dir, tmp_path, config, listeners):
+    """The CoNLL04 configs through `spacy train` (a few steps, tiny random encoder) and `spacy evaluate`: the
+    transformer feeds the listeners and the strict scores are reported."""
     output = tmp_path / "training"
     overrides = {
         "paths.train": str(docbin_path), "paths.dev": str(docbin_path), "paths.encoder": str(tiny_encoder_dir),
         "training.max_steps": 3, "training.eval_frequency": 3, "training.optimizer.learn_rate.warmup_steps": 1,
         "components.tkre_relation_extractor.model.classifier.hidden_width": 16,
     }
-    train(CONFIGS / "conll04_cpu.cfg", output, overrides=overrides)
+    train(CONFIGS / config, output, overrides=overrides)
     nlp = spacy.load(output / "model-last")
     assert nlp.pipe_names == ["transformer", "ner", "tkre_relation_extractor"]
-    assert set(nlp.get_pipe("transformer").listening_components) == {"ner", "tkre_relation_extractor"}
+    assert set(nlp.get_pipe("transformer").listening_components) == listeners
     scores = evaluate(str(output / "model-last"), docbin_path)
     for key in ("ents_f", "rel_strict_micro_f", "rel_strict_macro_f", "rel_strict_per_type"):
         assert key in scores
