@@ -61,6 +61,7 @@ def test_gpu_request_without_gpu_fails_clearly(tiny_llama_dir):
         make_local_causal_lm(path=str(tiny_llama_dir), gpu_id=0)
 
 
+@pytest.mark.filterwarnings("ignore:A prompt of")  # the explanation prompt is longer than the tiny model's context
 def test_registered_and_usable_in_an_llm_component(tiny_llama_dir, annotated_doc):
     nlp = spacy.blank("en")
     llm = nlp.add_pipe("llm", config={
