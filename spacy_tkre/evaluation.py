@@ -7,7 +7,7 @@ from spacy.language import Language
 
 from spacy.training import Example
 
-from .convert.docs import SOURCE_ID_KEY
+from .annotation import SOURCE_ID_KEY
 from .corpus import create_gold_ents_corpus
 from .relations import relations_by_pair
 from .scoring.relation_scorer import aligned_labels, score_labels

@@ -8,7 +8,6 @@ import spacy
 from spacy.tokens import DocBin
 
 from spacy_tkre.callbacks import make_evaluate_last_step
-from test_relation_extractor import TRAIN, make_doc
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "semeval_cpu.cfg"
 
@@ -22,9 +21,8 @@ def test_short_run_is_evaluated_at_its_last_step():
     assert nlp.config["training"]["eval_frequency"] == 250
 
 
-def test_spacy_train_with_the_semeval_config_saves_the_last_step_as_best(tiny_encoder_dir, tmp_path):
-    nlp = spacy.blank("en")
-    docs = [make_doc(nlp, *example) for example in TRAIN]
+def test_spacy_train_with_the_semeval_config_saves_the_last_step_as_best(tiny_encoder_dir, tmp_path, train_examples):
+    docs = [eg.reference for eg in train_examples(spacy.blank("en"))]
     DocBin(docs=docs, store_user_data=True).to_disk(tmp_path / "train.spacy")
     command = [
         sys.executable, "-m", "spacy", "train", str(CONFIG), "--output", str(tmp_path / "out"),

@@ -104,7 +104,7 @@ def test_bad_pairs_files_name_the_line_and_the_fix(tmp_path, content, problem):
 def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_path):
     from spacy.tokens import DocBin
 
-    from spacy_tkre.convert.docs import annotate
+    from spacy_tkre.annotation import annotate
 
     nlp = spacy.blank("en")
     docs = []

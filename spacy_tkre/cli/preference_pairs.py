@@ -11,7 +11,7 @@ from spacy import util
 from spacy.cli._util import import_code, parse_config_overrides
 from wasabi import msg
 
-from ..convert.docs import DEFAULT_NEGATIVE_LABEL
+from ..annotation import DEFAULT_NEGATIVE_LABEL
 from ..dpo.gold_pairs import KINDS, gold_pairs
 from ..dpo.pairs import write_pairs
 from ..dpo.self_pairs import self_pairs
