@@ -16,7 +16,7 @@ from spacy_tkre.dpo.settings import make_dpo_settings
 from spacy_tkre.llm.local_model import make_local_causal_lm
 
 PAIRS = [
-    {"prompt": f"Sample {i} for R:", "chosen": "Context: a b\nHead Entity: a", "rejected": f"zz{i} qq", "label": "R",
+    {"prompt": f"Sample {i} for R:", "chosen": "Context: a b\nHead Entity: a", "rejected": f"zz{i} qq", "label": "RS"[i % 2],
      "kind": "copy", "source": "gold", "half": i % 2}
     for i in range(4)
 ]
@@ -76,7 +76,7 @@ def test_killed_run_resumes_from_its_last_checkpoint(tiny_llama_dir, tmp_path):
     config = tmp_path / "dpo.cfg"
     config.write_text('[dpo]\n@misc = "spacy_tkre.DPOSettings.v1"\nbatch_size = 1\nsave_steps = 3\nlogging_steps = 1\n'
                       "max_prompt_length = 64\nmax_length = 128\nepochs = 1\n")
-    command = [sys.executable, "-m", "spacy_tkre", "dpo", str(pairs_path), str(out), "--model", str(tiny_llama_dir), "--config", str(config)]
+    command = [sys.executable, "-m", "spacy_tkre", "dpo", str(pairs_path), str(out), "--model", str(tiny_llama_dir), "--config", str(config), "--half", "0"]
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
@@ -91,8 +91,9 @@ def test_killed_run_resumes_from_its_last_checkpoint(tiny_llama_dir, tmp_path):
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     history = json.loads((out / "dpo_log.json").read_text())
     steps = [row["step"] for row in history if "loss" in row]
-    assert steps == list(range(1, 41))  # steps logged before the kill are kept, none is repeated
-    assert json.loads((out / "dpo_meta.json").read_text())["steps"] == 40
+    assert steps == list(range(1, 21))  # half 0: 20 pairs, batch 1  # steps logged before the kill are kept, none is repeated
+    meta = json.loads((out / "dpo_meta.json").read_text())
+    assert meta["steps"] == 20 and meta["labels_trained"] == ["R"] and meta["generate_for"] == ["S"]
 
 
 def test_folder_without_tokenizer_is_refused_with_the_fix(tiny_llama_dir, tmp_path):
