@@ -91,7 +91,7 @@ def test_killed_run_resumes_from_its_last_checkpoint(tiny_llama_dir, tmp_path):
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     history = json.loads((out / "dpo_log.json").read_text())
     steps = [row["step"] for row in history if "loss" in row]
-    assert steps == list(range(1, 21))  # half 0: 20 pairs, batch 1  # steps logged before the kill are kept, none is repeated
+    assert steps == list(range(1, 21))  # half 0: 20 pairs, batch 1; steps before the kill kept, none repeated
     meta = json.loads((out / "dpo_meta.json").read_text())
     assert meta["steps"] == 20 and meta["labels_trained"] == ["R"] and meta["generate_for"] == ["S"]
 
