@@ -80,7 +80,7 @@ def test_killed_run_resumes_from_its_last_checkpoint(tiny_llama_dir, tmp_path):
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while not (out / "checkpoints" / "checkpoint-6").exists() and run.poll() is None and time.monotonic() < deadline:
+    while not (out / "checkpoints" / "checkpoint-6" / "trainer_state.json").exists() and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     run.kill()
     run.wait()
@@ -131,3 +131,14 @@ def test_shipped_config_gives_the_documented_defaults_and_options_override_them(
     assert _settings(None, {"dpo.beta": 0.3, "dpo.epochs": 1.0}).beta == 0.3
     with pytest.raises(ValueError, match="max_prompt_length"):
         make_dpo_settings(max_prompt_length=2048)
+
+
+def test_a_checkpoint_killed_while_saving_is_passed_over(tmp_path):
+    from spacy_tkre.dpo.training import last_checkpoint
+
+    assert last_checkpoint(tmp_path) is None
+    for step in (3, 12, 15):
+        (tmp_path / "checkpoints" / f"checkpoint-{step}").mkdir(parents=True)
+    for step in (3, 12):
+        (tmp_path / "checkpoints" / f"checkpoint-{step}" / "trainer_state.json").write_text("{}")
+    assert last_checkpoint(tmp_path).name == "checkpoint-12"
