@@ -142,3 +142,12 @@ def test_a_checkpoint_killed_while_saving_is_passed_over(tmp_path):
     for step in (3, 12):
         (tmp_path / "checkpoints" / f"checkpoint-{step}" / "trainer_state.json").write_text("{}")
     assert last_checkpoint(tmp_path).name == "checkpoint-12"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message shown on a machine without a GPU")
+def test_gpu_id_without_a_gpu_is_a_clear_error(tiny_llama_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")  # the command sets it; restored after the test
+    pairs_path = tmp_path / "pairs.jsonl"
+    write_pairs(pairs_path, PAIRS)
+    result = CliRunner().invoke(app, ["dpo", str(pairs_path), str(tmp_path / "out"), "--model", str(tiny_llama_dir), "--gpu-id", "0"])
+    assert result.exit_code == 1 and "no CUDA device" in " ".join(result.output.split())

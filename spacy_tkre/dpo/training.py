@@ -37,6 +37,8 @@ def last_checkpoint(output_dir: Path) -> Optional[Path]:
 def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DPOSettings, resume: bool, use_cpu: bool, meta: Dict[str, Any]) -> Dict[str, Any]:
     """Train, save the tuned model, its tokenizer, the log, the curves and ``meta`` into ``output_dir``; returns
     the last logged metrics. ``resume`` continues from the newest checkpoint (an error if there is none)."""
+    if not use_cpu and not torch.cuda.is_available():
+        raise ValueError("A GPU was requested but torch sees no CUDA device: use --gpu-id -1 to train on the CPU.")
     checkpoint = last_checkpoint(output_dir)
     if resume and checkpoint is None:
         raise ValueError(f"--resume was given but {output_dir / CHECKPOINTS} holds no checkpoint: run without --resume.")
