@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from spacy_tkre.cli import app, explain, synthesize  # noqa: F401  (the command modules register themselves)
 from test_llm_cli import workdir  # noqa: F401  (fixture: a small support set)
-from test_llm_local_model import tiny_llama_dir  # noqa: F401  (fixture: a tiny random Llama folder)
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 NAMES = ["llm_local", "llm_openai", "llm_anthropic", "llm_endpoint"]
