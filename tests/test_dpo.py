@@ -16,7 +16,7 @@ from spacy_tkre.dpo.settings import make_dpo_settings
 from spacy_tkre.llm.local_model import make_local_causal_lm
 
 PAIRS = [
-    {"prompt": f"Sample {i} for R:", "chosen": "Context: a b\nHead Entity: a", "rejected": f"zz{i} qq", "label": "R",
+    {"prompt": f"Sample {i} for R:", "chosen": "Context: a b\nHead Entity: a", "rejected": f"zz{i} qq", "label": "RS"[i % 2],
      "kind": "copy", "source": "gold", "half": i % 2}
     for i in range(4)
 ]
@@ -76,11 +76,11 @@ def test_killed_run_resumes_from_its_last_checkpoint(tiny_llama_dir, tmp_path):
     config = tmp_path / "dpo.cfg"
     config.write_text('[dpo]\n@misc = "spacy_tkre.DPOSettings.v1"\nbatch_size = 1\nsave_steps = 3\nlogging_steps = 1\n'
                       "max_prompt_length = 64\nmax_length = 128\nepochs = 1\n")
-    command = [sys.executable, "-m", "spacy_tkre", "dpo", str(pairs_path), str(out), "--model", str(tiny_llama_dir), "--config", str(config)]
+    command = [sys.executable, "-m", "spacy_tkre", "dpo", str(pairs_path), str(out), "--model", str(tiny_llama_dir), "--config", str(config), "--half", "0"]
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while not (out / "checkpoints" / "checkpoint-6").exists() and run.poll() is None and time.monotonic() < deadline:
+    while not (out / "checkpoints" / "checkpoint-6" / "trainer_state.json").exists() and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     run.kill()
     run.wait()
@@ -91,8 +91,9 @@ def test_killed_run_resumes_from_its_last_checkpoint(tiny_llama_dir, tmp_path):
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     history = json.loads((out / "dpo_log.json").read_text())
     steps = [row["step"] for row in history if "loss" in row]
-    assert steps == list(range(1, 41))  # steps logged before the kill are kept, none is repeated
-    assert json.loads((out / "dpo_meta.json").read_text())["steps"] == 40
+    assert steps == list(range(1, 21))  # half 0: 20 pairs, batch 1; steps before the kill kept, none repeated
+    meta = json.loads((out / "dpo_meta.json").read_text())
+    assert meta["steps"] == 20 and meta["labels_trained"] == ["R"] and meta["generate_for"] == ["S"]
 
 
 def test_folder_without_tokenizer_is_refused_with_the_fix(tiny_llama_dir, tmp_path):
@@ -130,3 +131,23 @@ def test_shipped_config_gives_the_documented_defaults_and_options_override_them(
     assert _settings(None, {"dpo.beta": 0.3, "dpo.epochs": 1.0}).beta == 0.3
     with pytest.raises(ValueError, match="max_prompt_length"):
         make_dpo_settings(max_prompt_length=2048)
+
+
+def test_a_checkpoint_killed_while_saving_is_passed_over(tmp_path):
+    from spacy_tkre.dpo.training import last_checkpoint
+
+    assert last_checkpoint(tmp_path) is None
+    for step in (3, 12, 15):
+        (tmp_path / "checkpoints" / f"checkpoint-{step}").mkdir(parents=True)
+    for step in (3, 12):
+        (tmp_path / "checkpoints" / f"checkpoint-{step}" / "trainer_state.json").write_text("{}")
+    assert last_checkpoint(tmp_path).name == "checkpoint-12"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message shown on a machine without a GPU")
+def test_gpu_id_without_a_gpu_is_a_clear_error(tiny_llama_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")  # the command sets it; restored after the test
+    pairs_path = tmp_path / "pairs.jsonl"
+    write_pairs(pairs_path, PAIRS)
+    result = CliRunner().invoke(app, ["dpo", str(pairs_path), str(tmp_path / "out"), "--model", str(tiny_llama_dir), "--gpu-id", "0"])
+    assert result.exit_code == 1 and "no CUDA device" in " ".join(result.output.split())

@@ -30,22 +30,25 @@ def dpo_command(
     --components.synthesis.model.path OUTPUT_DIR."""
     if gpu_id >= 0:
         os.environ["CUDA_VISIBLE_DEVICES"] = str(gpu_id)  # before torch initialises CUDA: the trainer uses cuda:0
+    from ..dpo import settings as _  # noqa: F401  (registers spacy_tkre.DPOSettings.v1)
     from ..dpo.model_folder import model_folder
     from ..dpo.pairs import read_pairs
-    from ..dpo import settings as _  # noqa: F401  (registers spacy_tkre.DPOSettings.v1)
 
     overrides = {f"dpo.{key}": value for key, value in (("beta", beta), ("epochs", epochs), ("learning_rate", learning_rate)) if value is not None}
     try:
         settings = _settings(config_path, overrides)
-        pairs = read_pairs(pairs_path, half)
+        every_pair = read_pairs(pairs_path)
+        pairs = read_pairs(pairs_path, half) if half is not None else every_pair
         start = model_folder(model, cache_dir)
         from ..dpo.training import train_dpo
 
         msg.info(f"DPO on {len(pairs)} pairs from {start}: beta {settings.beta}, lr {settings.learning_rate}, {settings.epochs} epochs")
         started = time.perf_counter()
         labels = sorted({pair["label"] for pair in pairs})
+        unseen = sorted({pair["label"] for pair in every_pair} - set(labels))
         last = train_dpo(pairs, start, output_dir, settings, resume, use_cpu=gpu_id < 0, meta={
             "pairs": str(pairs_path), "base_model": str(start), "half": half, "labels_trained": labels,
+            "generate_for": unseen,
         })
     except ValueError as error:
         msg.fail(str(error), exits=1)
@@ -53,7 +56,7 @@ def dpo_command(
     if last:
         msg.text(f"last logged step: loss {last['loss']:.4f}, reward margin {last['rewards/margins']:.4f}, accuracy {last['rewards/accuracies']:.2f}")
     if half is not None:
-        msg.text(f"Trained on half {half}'s labels ({', '.join(labels)}): synthesize with it for the other half's labels.")
+        msg.text(f"Trained on half {half}'s labels; synthesize with it for the others: {', '.join(unseen)}")
 
 
 def _settings(config_path: Optional[Path], overrides: Dict[str, Any]) -> Any:

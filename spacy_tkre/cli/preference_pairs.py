@@ -17,7 +17,7 @@ from ..dpo.pairs import write_pairs
 from ..dpo.self_pairs import self_pairs
 from ..llm.loading import load_part
 from ..llm.synthesis.run import gold_samples
-from ..llm.validation import SampleValidator, schema_from_samples
+from ..llm.validation import ConsistencyFilter, SampleValidator, schema_from_samples
 from .app import app
 from .docbins import read_docbin_or_exit
 
@@ -37,6 +37,8 @@ def preference_pairs_command(
     negative_label: str = typer.Option(DEFAULT_NEGATIVE_LABEL, "--negative-label", help="No-relation label, never paired"),
     schema_path: Optional[Path] = typer.Option(None, "--schema", exists=True, dir_okay=False, help='JSON {label: {"head": [types], "tail": [types]}}; default: the types in SUPPORT'),
     head_first: bool = typer.Option(False, "--head-first", help="Candidates whose head comes after the tail are invalid (SemEval), as in synthesize"),
+    filter_model: Optional[Path] = typer.Option(None, "--filter-model", exists=True, help="Trained tkre pipeline whose consistency filter candidates must also pass (--source self)"),
+    filter_threshold: float = typer.Option(0.5, "--filter-threshold", min=0.0, max=1.0, help="Least probability of the target label the filter accepts"),
     seed: int = typer.Option(0, "--seed", help="Seed of the demonstration order, the rejected answers and the label halves"),
     code_path: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file with extra registered functions"),
 ) -> None:
@@ -68,7 +70,10 @@ def preference_pairs_command(
         if source in ("self", "both"):
             model = load_part(config_path, component, "model", overrides)
             make_doc = spacy.blank(util.load_config(config_path)["nlp"]["lang"]).make_doc
-            validator = SampleValidator(make_doc, schema, [doc.text for doc in support], head_first=head_first)
+            consistency = ConsistencyFilter(str(filter_model), filter_threshold) if filter_model else None
+            validator = SampleValidator(
+                make_doc, schema, [doc.text for doc in support], head_first=head_first, consistency=consistency
+            )
             found, reasons = self_pairs(task, model, gold, validator, candidates, seed)
             pairs.extend(found)
             skipped.update(reasons)

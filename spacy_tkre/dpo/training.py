@@ -14,7 +14,6 @@ import srsly
 import torch
 from datasets import Dataset
 from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
-from transformers.trainer_utils import get_last_checkpoint
 from trl import DPOConfig, DPOTrainer
 
 from ..progress import progress
@@ -29,14 +28,17 @@ META_FILE = "dpo_meta.json"
 
 
 def last_checkpoint(output_dir: Path) -> Optional[Path]:
-    folder = output_dir / CHECKPOINTS
-    found = get_last_checkpoint(str(folder)) if folder.is_dir() else None
-    return Path(found) if found else None
+    """The newest complete checkpoint. The trainer writes a checkpoint in place and its state file last, so a run
+    killed while saving leaves a folder without ``trainer_state.json``: that one is passed over."""
+    found = [path for path in (output_dir / CHECKPOINTS).glob("checkpoint-*") if (path / "trainer_state.json").exists()]
+    return max(found, key=lambda path: int(path.name.rsplit("-", 1)[1]), default=None)
 
 
 def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DPOSettings, resume: bool, use_cpu: bool, meta: Dict[str, Any]) -> Dict[str, Any]:
     """Train, save the tuned model, its tokenizer, the log, the curves and ``meta`` into ``output_dir``; returns
     the last logged metrics. ``resume`` continues from the newest checkpoint (an error if there is none)."""
+    if not use_cpu and not torch.cuda.is_available():
+        raise ValueError("A GPU was requested but torch sees no CUDA device: use --gpu-id -1 to train on the CPU.")
     checkpoint = last_checkpoint(output_dir)
     if resume and checkpoint is None:
         raise ValueError(f"--resume was given but {output_dir / CHECKPOINTS} holds no checkpoint: run without --resume.")
