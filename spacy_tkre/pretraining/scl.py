@@ -13,16 +13,9 @@ from spacy.tokens import Doc
 from spacy_transformers.align import get_alignment_via_offset_mapping
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
-from ..models.pair_slots import PairTokens, check_pooling, doc_pair_tokens, marked_doc, n_ranges, pooled_ranges
-from .data import EntityPair, PretrainExample, SkipExample
+from ..models.pair_slots import check_pooling, n_ranges, pair_doc, pooled_ranges
+from .data import PretrainExample, SkipExample
 from .objective import Batch, Features, Objective, pad
-
-
-def pair_text(pair: EntityPair, mark_entities: bool) -> Tuple[Doc, PairTokens]:
-    """The doc the component encodes for this pair: its own marked context, or the whole doc."""
-    if mark_entities:
-        return marked_doc(pair.head, pair.tail, pair.context_window)
-    return pair.head.doc, doc_pair_tokens(pair.head, pair.tail)
 
 
 def pooling_weights(doc: Doc, ranges: List[Tuple[int, int]], offsets: List[Tuple[int, int]]) -> torch.Tensor:
@@ -58,7 +51,7 @@ class SCL(Objective):
     def featurize(self, example: PretrainExample, tokenizer: PreTrainedTokenizerFast, max_length: int) -> Features:
         if example.pair is None:
             raise SkipExample("example without an entity pair to mark (explanations train MSLM only)")
-        doc, tokens = pair_text(example.pair, self.mark_entities)
+        doc, tokens = pair_doc(example.pair.head, example.pair.tail, self.mark_entities, example.pair.context_window)
         encoded = tokenizer(
             doc.text, truncation=True, max_length=max_length, return_offsets_mapping=True,
             return_special_tokens_mask=True,
