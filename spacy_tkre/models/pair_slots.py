@@ -45,8 +45,9 @@ def check_pooling(pooling: str, mark_entities: bool) -> None:
 
 
 def pooled_ranges(tokens: PairTokens, pooling: str) -> List[Tuple[int, int]]:
-    """The token ranges averaged for each part, in order. The context is the tokens between the two entities; when
-    they touch or overlap it is the pair's whole extent, so the part is never empty."""
+    """The token ranges averaged for each part, in order. The context is the tokens between the two entities (in a
+    marked copy, the markers between them included); when they touch or overlap it is the pair's whole extent, so
+    the part is never empty."""
     ranges = []
     for part in pooling_parts(pooling):
         if part == "markers":
