@@ -49,8 +49,9 @@ def episodes(
     seed: int = typer.Option(0, "--seed"),
     poolings: List[str] = typer.Option([], "--pooling", help="Bare encoder: pair pooling (markers, spans, context, "
                                        "or joined by +; default markers); repeat to compare several on one encoding"),
-    mark_entities: bool = typer.Option(True, "--mark-entities/--no-mark-entities",
-                                       help="Bare encoder: encode each pair with typed entity markers"),
+    mark_entities: Optional[bool] = typer.Option(None, "--mark-entities/--no-mark-entities",
+                                                 help="Bare encoder: encode each pair with typed entity markers "
+                                                 "(the default) or the sentence as it is"),
     results: Optional[Path] = typer.Option(None, "--results", dir_okay=False, help="Append one record per setting "
                                            "to this JSONL file (e.g. bench/results/results.jsonl)"),
     variant: Optional[str] = typer.Option(None, "--variant", help="Name of what is measured, in the records"),
