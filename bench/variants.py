@@ -39,8 +39,16 @@ def tok2vec_cnn(config: Config) -> Config:
     return config
 
 
+def marked_context(config: Config) -> Config:
+    """Entity markers, the pair vector the mean of the tokens between head and tail (best on FewRel untouched)."""
+    model = _model(config)
+    model["@architectures"] = "spacy_tkre.EntityMarkerRelationModel.v2"
+    model["pooling"] = "context"
+    return config
+
+
 VARIANTS: Dict[str, Callable[[Config], Config]] = {
-    "finetune": entity_marker, "span_pooling": span_pooling, "tok2vec_cnn": tok2vec_cnn,
+    "finetune": entity_marker, "span_pooling": span_pooling, "tok2vec_cnn": tok2vec_cnn, "marked_context": marked_context,
 }
 
 
