@@ -23,24 +23,28 @@ def is_bare_encoder(model_or_encoder: str) -> bool:
 
 
 def load_pair_representation(
-    model_or_encoder: str, pooling: Optional[str] = None, mark_entities: Optional[bool] = None
+    model_or_encoder: str, pooling: Optional[str] = None, mark_entities: Optional[bool] = None,
+    normalize: Optional[bool] = None,
 ) -> Model:
     """The ``spacy_tkre.PairRepresentation.v1`` layer of a trained pipeline (a folder with ``config.cfg`` or an
     installed package), or a new one over a Hugging Face folder or packaged alias such as ``all-MiniLM-L6-v2``
     (by default ``markers`` over marked pairs; a pipeline keeps its own settings and refuses others)."""
     if not is_bare_encoder(model_or_encoder):
         representation = spacy.load(model_or_encoder).get_pipe(COMPONENT).model.get_ref("pair_representation")
-        own = representation.layers[0].attrs
-        if pooling not in (None, own["pooling"]) or mark_entities not in (None, own["mark_entities"]):
+        own = {**representation.layers[0].attrs, **representation.layers[1].attrs}
+        asked = {"pooling": pooling, "mark_entities": mark_entities, "normalize": normalize}
+        if any(value not in (None, own.get(key)) for key, value in asked.items()):
             raise ValueError(
                 f"{model_or_encoder} was trained on '{own['pooling']}' pair vectors with mark_entities = "
-                f"{own['mark_entities']}: drop --pooling and --mark-entities/--no-mark-entities for a trained pipeline."
+                f"{own['mark_entities']} and normalize = {own.get('normalize', False)}: drop --pooling, "
+                "--[no-]mark-entities and --[no-]normalize for a trained pipeline."
             )
         return representation
     config = {
         "@architectures": "spacy_tkre.PairRepresentation.v1",
         "pooling": pooling or "markers",
         "mark_entities": True if mark_entities is None else mark_entities,
+        "normalize": bool(normalize),
         "tok2vec": {
             "@architectures": "spacy_tkre.Encoder.v1",
             "name": model_or_encoder,

@@ -34,7 +34,7 @@ def pooling_weights(doc: Doc, ranges: List[Tuple[int, int]], offsets: List[Tuple
 
 class SCL(Objective):
     def __init__(self, weight: float = 1.0, temperature: float = 0.1, random_spans: int = 2, pooling: str = "markers",
-                 mark_entities: bool = True):
+                 mark_entities: bool = True, normalize: bool = False):
         super().__init__(weight)
         if temperature <= 0 or random_spans < 0:
             raise ValueError(f"SCL needs temperature > 0 and random_spans >= 0, not {temperature} and {random_spans}.")
@@ -43,6 +43,7 @@ class SCL(Objective):
         self.random_spans = random_spans
         self.pooling = pooling
         self.mark_entities = mark_entities
+        self.normalize = normalize
         self.parts = n_ranges(pooling)
         self.labels: List[str] = []
         self.pad_token_id = None
@@ -98,10 +99,12 @@ class SCL(Objective):
             "random_positions": random_positions,
         }
 
-    @staticmethod
-    def pair_representations(hidden: torch.Tensor, batch: Batch) -> torch.Tensor:
-        """The pooled ranges' vectors, concatenated per pair."""
-        return torch.einsum("brl,bld->brd", batch["weights"].to(hidden.dtype), hidden).reshape(len(hidden), -1)
+    def pair_representations(self, hidden: torch.Tensor, batch: Batch) -> torch.Tensor:
+        """The pooled ranges' vectors (each of unit length with ``normalize``), concatenated per pair."""
+        parts = torch.einsum("brl,bld->brd", batch["weights"].to(hidden.dtype), hidden)
+        if self.normalize:
+            parts = parts / (parts.norm(dim=-1, keepdim=True) + 1e-12)
+        return parts.reshape(len(hidden), -1)
 
     @staticmethod
     def encode(mlm: PreTrainedModel, batch: Batch) -> torch.Tensor:
