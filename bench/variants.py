@@ -47,8 +47,18 @@ def marked_context(config: Config) -> Config:
     return config
 
 
+def spans_context_normalized(config: Config) -> Config:
+    """The doc encoded once, the pair vector the unit-length means of head, tail and the tokens between them."""
+    model = _model(span_pooling(config))
+    model["@architectures"] = "spacy_tkre.SpanPoolingRelationModel.v2"
+    model["pooling"] = "spans+context"
+    model["normalize"] = True
+    return config
+
+
 VARIANTS: Dict[str, Callable[[Config], Config]] = {
     "finetune": entity_marker, "span_pooling": span_pooling, "tok2vec_cnn": tok2vec_cnn, "marked_context": marked_context,
+    "spans_context_normalized": spans_context_normalized,
 }
 
 
