@@ -46,8 +46,26 @@ def tok2vec_cnn(config: Config) -> Config:
     return config
 
 
+def marked_context(config: Config) -> Config:
+    """Entity markers, the pair vector the mean of the tokens between head and tail (best on FewRel untouched)."""
+    model = _model(config)
+    model["@architectures"] = "spacy_tkre.EntityMarkerRelationModel.v2"
+    model["pooling"] = "context"
+    return config
+
+
+def spans_context_normalized(config: Config) -> Config:
+    """The doc encoded once, the pair vector the unit-length means of head, tail and the tokens between them."""
+    model = _model(span_pooling(config))
+    model["@architectures"] = "spacy_tkre.SpanPoolingRelationModel.v2"
+    model["pooling"] = "spans+context"
+    model["normalize"] = True
+    return config
+
+
 VARIANTS: Dict[str, Callable[[Config], Config]] = {
-    "finetune": entity_marker, "span_pooling": span_pooling, "tok2vec_cnn": tok2vec_cnn,
+    "finetune": entity_marker, "span_pooling": span_pooling, "tok2vec_cnn": tok2vec_cnn, "marked_context": marked_context,
+    "spans_context_normalized": spans_context_normalized,
 }
 
 

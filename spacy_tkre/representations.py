@@ -22,20 +22,29 @@ def is_bare_encoder(model_or_encoder: str) -> bool:
     return model_or_encoder in PACKAGED_ENCODERS or ((path / "config.json").is_file() and not (path / "config.cfg").is_file())
 
 
-def load_pair_representation(model_or_encoder: str, pooling: Optional[str] = None, mark_entities: bool = True) -> Model:
+def load_pair_representation(
+    model_or_encoder: str, pooling: Optional[str] = None, mark_entities: Optional[bool] = None,
+    normalize: Optional[bool] = None,
+) -> Model:
     """The ``spacy_tkre.PairRepresentation.v1`` layer of a trained pipeline (a folder with ``config.cfg`` or an
     installed package), or a new one over a Hugging Face folder or packaged alias such as ``all-MiniLM-L6-v2``
-    (``pooling`` defaults to ``markers``; a pipeline keeps its own and refuses another)."""
+    (by default ``markers`` over marked pairs; a pipeline keeps its own settings and refuses others)."""
     if not is_bare_encoder(model_or_encoder):
         representation = spacy.load(model_or_encoder).get_pipe(COMPONENT).model.get_ref("pair_representation")
-        own = representation.layers[0].attrs["pooling"]
-        if pooling is not None and pooling != own:
-            raise ValueError(f"{model_or_encoder} was trained on '{own}' pair vectors, not '{pooling}': drop --pooling.")
+        own = {**representation.layers[0].attrs, **representation.layers[1].attrs}
+        asked = {"pooling": pooling, "mark_entities": mark_entities, "normalize": normalize}
+        if any(value not in (None, own.get(key)) for key, value in asked.items()):
+            raise ValueError(
+                f"{model_or_encoder} was trained on '{own['pooling']}' pair vectors with mark_entities = "
+                f"{own['mark_entities']} and normalize = {own.get('normalize', False)}: drop --pooling, "
+                "--[no-]mark-entities and --[no-]normalize for a trained pipeline."
+            )
         return representation
     config = {
         "@architectures": "spacy_tkre.PairRepresentation.v1",
         "pooling": pooling or "markers",
-        "mark_entities": mark_entities,
+        "mark_entities": True if mark_entities is None else mark_entities,
+        "normalize": bool(normalize),
         "tok2vec": {
             "@architectures": "spacy_tkre.Encoder.v1",
             "name": model_or_encoder,

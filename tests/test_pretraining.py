@@ -187,21 +187,22 @@ def test_masked_lm_head_is_tied_to_word_embeddings(tiny_encoder_dir):
 
 # --- SCL ------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pooling,mark_entities", [
-    ("markers", True), ("spans", False), ("markers+spans+context", True), ("spans+context", False),
+@pytest.mark.parametrize("pooling,mark_entities,normalize", [
+    ("markers", True, False), ("spans", False, False), ("markers+spans+context", True, False),
+    ("spans+context", False, True),
 ])
-def test_scl_pairs_are_the_component_pair_representation(tiny_encoder_dir, data_dir, pooling, mark_entities):
+def test_scl_pairs_are_the_component_pair_representation(tiny_encoder_dir, data_dir, pooling, mark_entities, normalize):
     """SCL computes the vector ``spacy_tkre.PairRepresentation.v1`` gives the classifier, whatever the pooling."""
     mlm, tokenizer = load_masked_lm(str(tiny_encoder_dir))
     docs = [doc for doc in read_docbin(data_dir / "train.spacy") if doc._.relations]
-    scl = SCL(pooling=pooling, mark_entities=mark_entities)
+    scl = SCL(pooling=pooling, mark_entities=mark_entities, normalize=normalize)
     features = [scl.featurize(item, tokenizer, 128) for item in examples_from_docs(docs, 48, Counter())]
     scl.initialize(mlm, features, tokenizer)
     mlm.eval()
     with torch.no_grad():
         batch = scl.collate(features, torch.Generator().manual_seed(0))
         pretrained = scl.pair_representations(scl.encode(mlm, batch), batch).numpy()
-    representation = load_pair_representation(str(tiny_encoder_dir), pooling, mark_entities)
+    representation = load_pair_representation(str(tiny_encoder_dir), pooling, mark_entities, normalize)
     classified = encode_relations(representation, docs)
     assert pretrained.shape == classified.shape == (len(docs), n_ranges(pooling) * mlm.config.hidden_size)
     assert numpy.allclose(pretrained, classified, atol=1e-4)

@@ -9,7 +9,7 @@ from thinc.api import fix_random_seed
     ("spacy_tkre.EntityMarkerRelationModel.v1", {}),
     ("spacy_tkre.SpanPoolingRelationModel.v1", {}),
     ("spacy_tkre.EntityMarkerRelationModel.v2", {"pooling": "markers+spans"}),
-    ("spacy_tkre.SpanPoolingRelationModel.v2", {"pooling": "spans+context"}),
+    ("spacy_tkre.SpanPoolingRelationModel.v2", {"pooling": "spans+context", "normalize": True}),
 ])
 def test_overfitting_IO(tiny_encoder_dir, tmp_path, architecture, model_config, make_nlp, train_examples, triples):
     fix_random_seed(0)

@@ -49,8 +49,11 @@ def episodes(
     seed: int = typer.Option(0, "--seed"),
     poolings: List[str] = typer.Option([], "--pooling", help="Bare encoder: pair pooling (markers, spans, context, "
                                        "or joined by +; default markers); repeat to compare several on one encoding"),
-    mark_entities: bool = typer.Option(True, "--mark-entities/--no-mark-entities",
-                                       help="Bare encoder: encode each pair with typed entity markers"),
+    mark_entities: Optional[bool] = typer.Option(None, "--mark-entities/--no-mark-entities",
+                                                 help="Bare encoder: encode each pair with typed entity markers "
+                                                 "(the default) or the sentence as it is"),
+    normalize: Optional[bool] = typer.Option(None, "--normalize/--no-normalize",
+                                             help="Bare encoder: scale each pooled part to unit length (default no)"),
     results: Optional[Path] = typer.Option(None, "--results", dir_okay=False, help="Append one record per setting "
                                            "to this JSONL file (e.g. bench/results/results.jsonl)"),
     variant: Optional[str] = typer.Option(None, "--variant", help="Name of what is measured, in the records"),
@@ -69,7 +72,7 @@ def episodes(
     try:
         drawn = [draw_episodes(labels, n_way, k_shot, queries, n_episodes, seed) for n_way, k_shot in parsed]
         parts = list(dict.fromkeys(part for pooling in poolings for part in pooling_parts(pooling)))
-        representation = load_pair_representation(model_or_encoder, "+".join(parts) or None, mark_entities)
+        representation = load_pair_representation(model_or_encoder, "+".join(parts) or None, mark_entities, normalize)
     except ValueError as error:
         msg.fail(str(error), exits=1)
     rows = sorted(set().union(*(episodes.used_rows() for episodes in drawn)))
@@ -79,7 +82,7 @@ def episodes(
     seconds = time.perf_counter() - start
     vectors = numpy.zeros((len(docs), encoded.shape[1]), dtype=encoded.dtype)
     vectors[rows] = encoded
-    attrs = representation.layers[0].attrs
+    attrs = {**representation.layers[0].attrs, **representation.layers[1].attrs}
     for pooling, columns in pooling_columns(attrs["pooling"], poolings, encoded.shape[1]).items():
         for episodes in drawn:
             result = score_episodes(vectors[:, columns], episodes)
@@ -93,6 +96,7 @@ def episodes(
                     fewrel_path.stem, name, {"accuracy": result.accuracy, "ci95": result.ci95}, seconds,
                     k=result.k_shot, seed=seed, n_way=result.n_way, queries=queries, episodes=n_episodes,
                     model=model_or_encoder, pooling=pooling, mark_entities=attrs["mark_entities"],
+                    normalize=attrs.get("normalize", False),
                     encoded_docs=len(rows),
                 )
                 append_record(results, record)

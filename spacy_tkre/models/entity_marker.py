@@ -14,12 +14,12 @@ from .relation_model import relation_model
 @registry.architectures("spacy_tkre.EntityMarkerRelationModel.v2")
 def build_entity_marker_model_v2(
     tok2vec: Model[List[Doc], List[Floats2d]], classifier: Model[Floats2d, Floats2d], context_window: int = 48,
-    pooling: str = "markers",
+    pooling: str = "markers", normalize: bool = False,
 ) -> Model:
     """``(docs, pairs)`` -> probabilities. ``tok2vec`` encodes the marked contexts (a spacy-transformers encoder
     with mean pooling: markers are single wordpieces, and unlike first-piece pooling it tolerates tokens with no
-    wordpiece); ``pooling`` as in ``spacy_tkre.PairRepresentation.v1``."""
-    return relation_model(build_pair_representation(tok2vec, pooling, True, context_window), classifier)
+    wordpiece); ``pooling`` and ``normalize`` as in ``spacy_tkre.PairRepresentation.v1``."""
+    return relation_model(build_pair_representation(tok2vec, pooling, True, context_window, normalize), classifier)
 
 
 @registry.architectures("spacy_tkre.EntityMarkerRelationModel.v1")

@@ -6,7 +6,7 @@ from spacy.tokens import Doc
 from thinc.api import Model
 
 from ..candidates import Pair
-from .pair_slots import check_pooling, doc_pair_tokens, marked_doc, pooled_ranges
+from .pair_slots import check_pooling, pair_doc, pooled_ranges
 
 # Per pair, its ranges as (index of the encoded doc, start token, end token).
 RangeSlots = List[List[Tuple[int, int, int]]]
@@ -21,17 +21,14 @@ def pair_inputs(pooling: str, mark_entities: bool, context_window: int) -> Model
 def forward(model: Model, inputs: Tuple[List[Doc], List[List[Pair]]], is_train: bool):
     """Marked: one new doc per pair. Unmarked: the docs themselves, encoded once for all their pairs."""
     docs, pairs_per_doc = inputs
-    pooling = model.attrs["pooling"]
-    mark_entities = model.attrs["mark_entities"]
+    pooling, mark_entities, context_window = (model.attrs[key] for key in ("pooling", "mark_entities", "context_window"))
     encoded: List[Doc] = [] if mark_entities else list(docs)
     slots: RangeSlots = []
     for doc_index, pairs in enumerate(pairs_per_doc):
         for head, tail in pairs:
+            doc, tokens = pair_doc(head, tail, mark_entities, context_window)
             if mark_entities:
-                doc, tokens = marked_doc(head, tail, model.attrs["context_window"])
-                doc_index = len(encoded)
                 encoded.append(doc)
-            else:
-                tokens = doc_pair_tokens(head, tail)
-            slots.append([(doc_index, start, end) for start, end in pooled_ranges(tokens, pooling)])
+            index = len(encoded) - 1 if mark_entities else doc_index
+            slots.append([(index, start, end) for start, end in pooled_ranges(tokens, pooling)])
     return (encoded, slots), lambda d_inputs: inputs

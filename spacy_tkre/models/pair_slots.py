@@ -45,8 +45,9 @@ def check_pooling(pooling: str, mark_entities: bool) -> None:
 
 
 def pooled_ranges(tokens: PairTokens, pooling: str) -> List[Tuple[int, int]]:
-    """The token ranges averaged for each part, in order. The context is the tokens between the two entities; when
-    they touch or overlap it is the pair's whole extent, so the part is never empty."""
+    """The token ranges averaged for each part, in order. The context is the tokens between the two entities (in a
+    marked copy, the markers between them included); when they touch or overlap it is the pair's whole extent, so
+    the part is never empty."""
     ranges = []
     for part in pooling_parts(pooling):
         if part == "markers":
@@ -94,6 +95,8 @@ def marked_doc(head: Span, tail: Span, context_window: int) -> Tuple[Doc, PairTo
     return Doc(doc.vocab, words=words, spaces=[True] * len(words)), PairTokens(**positions)
 
 
-def doc_pair_tokens(head: Span, tail: Span) -> PairTokens:
-    """The pair in its own doc, unmarked."""
-    return PairTokens(-1, head.start, head.end, -1, tail.start, tail.end)
+def pair_doc(head: Span, tail: Span, mark_entities: bool, context_window: int) -> Tuple[Doc, PairTokens]:
+    """The doc a pair is encoded on and where the pair lies in it: its own marked context, or its doc as it is."""
+    if mark_entities:
+        return marked_doc(head, tail, context_window)
+    return head.doc, PairTokens(-1, head.start, head.end, -1, tail.start, tail.end)

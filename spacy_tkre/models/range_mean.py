@@ -1,5 +1,5 @@
 """The second half of the pair representation: encode the docs once and average the token vectors over each
-pair's ranges, the averages concatenated per pair."""
+pair's ranges, the averages (optionally each scaled to unit length) concatenated per pair."""
 from typing import List, Tuple
 
 import numpy
@@ -10,8 +10,9 @@ from thinc.types import Floats2d, Ragged
 from .pair_inputs import RangeSlots
 
 
-def range_mean(tok2vec: Model[List[Doc], List[Floats2d]]) -> Model[Tuple[List[Doc], RangeSlots], Floats2d]:
-    return Model("range_mean", forward, init=init, layers=[tok2vec, reduce_mean()], refs={"tok2vec": tok2vec})
+def range_mean(tok2vec: Model[List[Doc], List[Floats2d]], normalize: bool = False) -> Model[Tuple[List[Doc], RangeSlots], Floats2d]:
+    return Model("range_mean", forward, init=init, layers=[tok2vec, reduce_mean()], refs={"tok2vec": tok2vec},
+                 attrs={"normalize": normalize})
 
 
 def init(model: Model, X=None, Y=None) -> None:
@@ -36,6 +37,8 @@ def forward(model: Model, inputs: Tuple[List[Doc], RangeSlots], is_train: bool):
     rows, lengths = _row_indices(docs, slots)
     rows_xp = model.ops.asarray1i(rows)
     pooled, backprop_pool = pool(Ragged(flat[rows_xp], model.ops.asarray1i(lengths)), is_train)
+    if model.attrs["normalize"]:
+        pooled, backprop_pool = _unit_rows(model, pooled, backprop_pool)
     width, n_pairs = pooled.shape[1], len(slots)
     output = model.ops.reshape2f(pooled, n_pairs, pooled.shape[0] // max(n_pairs, 1) * width)
 
@@ -47,3 +50,14 @@ def forward(model: Model, inputs: Tuple[List[Doc], RangeSlots], is_train: bool):
         return inputs
 
     return output, backprop
+
+
+def _unit_rows(model: Model, pooled: Floats2d, backprop_pool):
+    """Each range's mean scaled to unit length (a sentence encoder's vectors are compared by angle)."""
+    norms = model.ops.xp.sqrt((pooled ** 2).sum(axis=1, keepdims=True)) + 1e-12
+    unit = pooled / norms
+
+    def backprop(d_unit: Floats2d):
+        return backprop_pool((d_unit - unit * (unit * d_unit).sum(axis=1, keepdims=True)) / norms)
+
+    return unit, backprop

@@ -13,11 +13,12 @@ from .relation_model import relation_model
 
 @registry.architectures("spacy_tkre.SpanPoolingRelationModel.v2")
 def build_span_pooling_model_v2(
-    tok2vec: Model[List[Doc], List[Floats2d]], classifier: Model[Floats2d, Floats2d], pooling: str = "spans"
+    tok2vec: Model[List[Doc], List[Floats2d]], classifier: Model[Floats2d, Floats2d], pooling: str = "spans",
+    normalize: bool = False,
 ) -> Model:
     """``(docs, pairs)`` -> probabilities; ``tok2vec`` is any token encoder over the original docs (a
-    spacy-transformers encoder or listener, a CNN); ``pooling`` is ``spans``, ``context`` or ``spans+context``."""
-    return relation_model(build_pair_representation(tok2vec, pooling, False, 0), classifier)
+    spacy-transformers encoder or listener, a CNN); ``pooling`` is ``spans``, ``context`` or ``spans+context``; ``normalize`` as in ``spacy_tkre.PairRepresentation.v1``."""
+    return relation_model(build_pair_representation(tok2vec, pooling, False, 0, normalize), classifier)
 
 
 @registry.architectures("spacy_tkre.SpanPoolingRelationModel.v1")

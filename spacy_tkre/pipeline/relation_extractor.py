@@ -274,7 +274,8 @@ class RelationExtractor(TrainablePipe):
 
     def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "RelationExtractor":
         """As spaCy's, but a damaged ``model`` file is named as such (its msgpack error alone does not say which)."""
-        super().from_disk(path, exclude=tuple(exclude) + ("model",))
+        exclude = tuple(exclude)
+        super().from_disk(path, exclude=exclude + ("model",))
         if "model" not in exclude:
             model_file = Path(path) / "model"
             try:

@@ -28,8 +28,9 @@ def make_scl(weight: float = 1.0, temperature: float = 0.1, random_spans: int = 
 @registry.misc("spacy_tkre.SCL.v2")
 def make_scl_v2(
     weight: float = 1.0, temperature: float = 0.1, random_spans: int = 2, pooling: str = "markers",
-    mark_entities: bool = True,
+    mark_entities: bool = True, normalize: bool = False,
 ) -> SCL:
-    """SCL on the pair vector of ``spacy_tkre.PairRepresentation.v1`` with this ``pooling`` and ``mark_entities``:
-    set them as in the relation extractor's model config, so what is pre-trained is what is classified."""
-    return SCL(weight, temperature, random_spans, pooling, mark_entities)
+    """SCL on the pair vector of ``spacy_tkre.PairRepresentation.v1`` with this ``pooling``, ``mark_entities`` and
+    ``normalize``: set them as in the relation extractor's model config, so what is pre-trained is what is
+    classified."""
+    return SCL(weight, temperature, random_spans, pooling, mark_entities, normalize)

@@ -13,16 +13,9 @@ from spacy.tokens import Doc
 from spacy_transformers.align import get_alignment_via_offset_mapping
 from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
-from ..models.pair_slots import PairTokens, check_pooling, doc_pair_tokens, marked_doc, n_ranges, pooled_ranges
-from .data import EntityPair, PretrainExample, SkipExample
+from ..models.pair_slots import check_pooling, n_ranges, pair_doc, pooled_ranges
+from .data import PretrainExample, SkipExample
 from .objective import Batch, Features, Objective, pad
-
-
-def pair_text(pair: EntityPair, mark_entities: bool) -> Tuple[Doc, PairTokens]:
-    """The doc the component encodes for this pair: its own marked context, or the whole doc."""
-    if mark_entities:
-        return marked_doc(pair.head, pair.tail, pair.context_window)
-    return pair.head.doc, doc_pair_tokens(pair.head, pair.tail)
 
 
 def pooling_weights(doc: Doc, ranges: List[Tuple[int, int]], offsets: List[Tuple[int, int]]) -> torch.Tensor:
@@ -41,7 +34,7 @@ def pooling_weights(doc: Doc, ranges: List[Tuple[int, int]], offsets: List[Tuple
 
 class SCL(Objective):
     def __init__(self, weight: float = 1.0, temperature: float = 0.1, random_spans: int = 2, pooling: str = "markers",
-                 mark_entities: bool = True):
+                 mark_entities: bool = True, normalize: bool = False):
         super().__init__(weight)
         if temperature <= 0 or random_spans < 0:
             raise ValueError(f"SCL needs temperature > 0 and random_spans >= 0, not {temperature} and {random_spans}.")
@@ -50,6 +43,7 @@ class SCL(Objective):
         self.random_spans = random_spans
         self.pooling = pooling
         self.mark_entities = mark_entities
+        self.normalize = normalize
         self.parts = n_ranges(pooling)
         self.labels: List[str] = []
         self.pad_token_id = None
@@ -58,7 +52,7 @@ class SCL(Objective):
     def featurize(self, example: PretrainExample, tokenizer: PreTrainedTokenizerFast, max_length: int) -> Features:
         if example.pair is None:
             raise SkipExample("example without an entity pair to mark (explanations train MSLM only)")
-        doc, tokens = pair_text(example.pair, self.mark_entities)
+        doc, tokens = pair_doc(example.pair.head, example.pair.tail, self.mark_entities, example.pair.context_window)
         encoded = tokenizer(
             doc.text, truncation=True, max_length=max_length, return_offsets_mapping=True,
             return_special_tokens_mask=True,
@@ -105,10 +99,12 @@ class SCL(Objective):
             "random_positions": random_positions,
         }
 
-    @staticmethod
-    def pair_representations(hidden: torch.Tensor, batch: Batch) -> torch.Tensor:
-        """The pooled ranges' vectors, concatenated per pair."""
-        return torch.einsum("brl,bld->brd", batch["weights"].to(hidden.dtype), hidden).reshape(len(hidden), -1)
+    def pair_representations(self, hidden: torch.Tensor, batch: Batch) -> torch.Tensor:
+        """The pooled ranges' vectors (each of unit length with ``normalize``), concatenated per pair."""
+        parts = torch.einsum("brl,bld->brd", batch["weights"].to(hidden.dtype), hidden)
+        if self.normalize:
+            parts = parts / (parts.norm(dim=-1, keepdim=True) + 1e-12)
+        return parts.reshape(len(hidden), -1)
 
     @staticmethod
     def encode(mlm: PreTrainedModel, batch: Batch) -> torch.Tensor:
