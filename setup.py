@@ -56,6 +56,7 @@ setup(
             "spacy_tkre.gold_and_predicted_pairs.v1 = spacy_tkre.joint_training:make_gold_and_predicted_pairs",
             "spacy_tkre.MSLM.v1 = spacy_tkre.pretraining.registry:make_mslm",
             "spacy_tkre.SCL.v1 = spacy_tkre.pretraining.registry:make_scl",
+            "spacy_tkre.SCL.v2 = spacy_tkre.pretraining.registry:make_scl_v2",
             "spacy_tkre.DPOSettings.v1 = spacy_tkre.dpo.settings:make_dpo_settings",
         ],
         "spacy_callbacks": ["spacy_tkre.evaluate_last_step.v1 = spacy_tkre.callbacks:make_evaluate_last_step"],
