@@ -79,7 +79,7 @@ def run_tkre(work: Path, train: Path, steps: int, epochs: int) -> float:
     options = {
         "train": os.path.relpath(train, project), "k": 1000, "schema": "configs/schema_genia.json", "synthesis_flags": "",
         "negative_label": NEGATIVE, "train_steps": steps, "stage1_epochs": epochs, "stage2_epochs": epochs,
-        "train_overrides": f"--components.{COMPONENT}.candidates.both_directions true",
+        "both_directions": "true", "prompts_per_label": 3,
     }
     start = time.perf_counter()
     for command in ("sample", "explain", "synthesize", "pretrain", "train"):
