@@ -1,7 +1,7 @@
 """CoNLL04 from raw text: entity F1 and strict relation micro/macro F1 of a joint pipeline, the same relation
 scores on gold entities for reference, and throughput next to the bare recognizer's.
 
-    python bench/conll04.py training/conll04_shared/model-best corpus/conll04_test.spacy \
+    python -m bench.conll04 training/conll04_shared/model-best corpus/conll04_test.spacy \
         --variant shared_transformer --train-seconds 1500 --output bench/results/conll04_shared.json
 
 Raw text: the test docs' text only (spaCy's Corpus), every pipe runs, scored by spacy_tkre.joint_relation_scorer.v1.
@@ -18,7 +18,7 @@ import spacy
 import typer
 from spacy.training import Corpus, Example
 
-from bar_chart import save_result
+from bench.bar_chart import save_result
 from spacy_tkre.corpus import create_gold_ents_corpus
 from spacy_tkre.results import append_record, make_record
 from spacy_tkre.scoring.joint import score_joint, score_strict_relations

@@ -1,6 +1,6 @@
 """A long document through a joint (ner + relation extractor) pipeline: time, peak memory, candidate pairs.
 
-    python bench/long_document.py training/conll04_shared/model-best corpus/conll04_test.spacy \
+    python -m bench.long_document training/conll04_shared/model-best corpus/conll04_test.spacy \
         --output bench/results/conll04_long_document.json
 
 The document is CoNLL04 test sentences joined until it has ``--tokens`` tokens; ``--entities`` of their gold
@@ -24,8 +24,8 @@ import spacy
 import typer
 from spacy.tokens import Doc, DocBin
 
-from bar_chart import save_result
-from conll04 import entity_recognizers
+from bench.bar_chart import save_result
+from bench.conll04 import entity_recognizers
 from spacy_tkre.results import append_record, make_record
 
 EXTRACTOR = "tkre_relation_extractor"
@@ -110,7 +110,7 @@ def main(
     start = time.perf_counter()
     runs = []
     for name in SETTINGS:
-        command = [sys.executable, __file__, pipeline, str(data), "--tokens", str(tokens), "--entities", str(entities),
+        command = [sys.executable, "-m", "bench.long_document", pipeline, str(data), "--tokens", str(tokens), "--entities", str(entities),
                    "--setting", name]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         runs.append(json.loads(out.strip().splitlines()[-1]))
