@@ -35,7 +35,16 @@ NOT_RUN = {
     "python -m spacy_tkre synthesize": "the local LLM writes samples for every label: tens of minutes on a CPU; "
     "tests/test_llm_cli.py runs both commands on tiny data",
     "python -m spacy_tkre pretrain": "two pre-training stages and a training run: tens of minutes on a CPU",
-    "bash bench/tkre_llm_data.sh": "benchmarks: LLM data and pre-training per seed, hours on a CPU",
+    "python -m spacy_tkre convert ../shared/data/rel_component": "runs the `own` workflow (LLM steps, pre-training, "
+    "training: tens of minutes); tests/test_workflow_smoke.py runs the same chain on a slice",
+    '{"Regulates"': "a schema file's contents, not a command (configs/schema_genia.json holds it)",
+    "python -m spacy_tkre convert ../shared/data/conll04": "trains the CoNLL04 joint pipeline (tens of minutes); "
+    "tests/test_joint_training.py runs both configs through spacy train on tiny data",
+    "# the CoNLL04 extractor behind an entity_ruler": "needs the CoNLL04 pipeline the block before trains; "
+    "tests/test_joint_label_map.py runs the same code on a tiny pipeline",
+    "# 1. pairs from the gold support set": "DPO of the 135M generator: tens of minutes on a CPU; tests/test_dpo.py "
+    "and tests/test_preference_pairs.py run the commands with a tiny model",
+    "python -m bench.tkre_benchmark": "benchmarks: the K x seed x variant grid, hours on a CPU",
 }
 LINKED = ["configs", "bench", "tests"]  # what the README's commands read from the repository
 
