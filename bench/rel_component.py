@@ -30,7 +30,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from bench.variants import spacy_train, write_variant_config
-from spacy_tkre.convert import SOURCE_ID_KEY, ConversionReport, read_prodigy
+from spacy_tkre.annotation import SOURCE_ID_KEY
+from spacy_tkre.convert import ConversionReport, read_prodigy
 from spacy_tkre.convert.prodigy import read_label_map
 from spacy_tkre.corpus import create_gold_ents_corpus
 

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 import spacy_tkre  # noqa: F401  (registers doc._.relations)
 import spacy_tkre.cli.convert  # noqa: F401  (registers the convert command)
 from spacy_tkre.cli.app import app
-from spacy_tkre.convert import SOURCE_ID_KEY, ConversionError, ConversionReport, read_docs, read_prodigy
+from spacy_tkre.annotation import SOURCE_ID_KEY
+from spacy_tkre.convert import ConversionError, ConversionReport, read_docs, read_prodigy
 from spacy_tkre.convert.prodigy import read_label_map
 
 TUTORIAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rel_component" / "annotations.jsonl"

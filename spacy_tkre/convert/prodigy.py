@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .docs import annotate, token_span
+from ..annotation import annotate, token_span
 from .records import jsonl_lines, parse_json_line, read_json_document, require
 from .report import ConversionError, ConversionReport, SkipRecord, convert_records
 
