@@ -3,7 +3,6 @@ import pytest
 import spacy
 from spacy.training import Example
 
-from spacy_tkre import Relation
 from spacy_tkre.scoring.joint import make_joint_relation_scorer, score_strict_relations
 
 TEXT = "Alice works for Acme in Paris and Bob lives in Rome ."
@@ -14,23 +13,17 @@ def nlp():
     return spacy.blank("en")
 
 
-def annotated(nlp, ents, relations):
-    """A doc of TEXT with ``ents`` as (text, label) and relations as (head index, tail index, label)."""
-    doc = nlp.make_doc(TEXT)
-    spans = []
-    for ent_text, label in ents:
-        start = TEXT.index(ent_text)
-        spans.append(doc.char_span(start, start + len(ent_text), label=label))
-    doc.ents = spans
-    doc._.relations = [Relation(spans[h], spans[t], label) for h, t, label in relations]
-    return doc
+@pytest.fixture
+def annotated(annotated_doc):
+    """``annotated(nlp, entities, relations)``: a doc of TEXT, relations as (head text, tail text, label)."""
+    return lambda nlp, ents, relations: annotated_doc(nlp, TEXT, ents, relations)
 
 
 GOLD_ENTS = [("Alice", "Peop"), ("Acme", "Org"), ("Paris", "Loc"), ("Bob", "Peop"), ("Rome", "Loc")]
-GOLD_RELATIONS = [(0, 1, "Work_For"), (1, 2, "OrgBased_In"), (3, 4, "Live_In")]
+GOLD_RELATIONS = [("Alice", "Acme", "Work_For"), ("Acme", "Paris", "OrgBased_In"), ("Bob", "Rome", "Live_In")]
 
 
-def test_perfect_prediction_scores_one(nlp):
+def test_perfect_prediction_scores_one(nlp, annotated):
     example = Example(annotated(nlp, GOLD_ENTS, GOLD_RELATIONS), annotated(nlp, GOLD_ENTS, GOLD_RELATIONS))
     scores = make_joint_relation_scorer()([example], negative_label="no_relation")
     assert scores["ents_f"] == 1.0
@@ -39,10 +32,10 @@ def test_perfect_prediction_scores_one(nlp):
     assert set(scores["rel_strict_per_type"]) == {"Work_For", "OrgBased_In", "Live_In"}
 
 
-def test_missed_entity_counts_its_relations_as_missed(nlp):
+def test_missed_entity_counts_its_relations_as_missed(nlp, annotated):
     """The recognizer missed 'Acme': both relations through it are false negatives, the third is right."""
     predicted_ents = [("Alice", "Peop"), ("Paris", "Loc"), ("Bob", "Peop"), ("Rome", "Loc")]
-    example = Example(annotated(nlp, predicted_ents, [(2, 3, "Live_In")]), annotated(nlp, GOLD_ENTS, GOLD_RELATIONS))
+    example = Example(annotated(nlp, predicted_ents, [("Bob", "Rome", "Live_In")]), annotated(nlp, GOLD_ENTS, GOLD_RELATIONS))
     scores = score_strict_relations([example])
     assert scores["rel_strict_micro_p"] == 1.0
     assert scores["rel_strict_micro_r"] == pytest.approx(1 / 3)
@@ -58,18 +51,19 @@ def test_missed_entity_counts_its_relations_as_missed(nlp):
         [("Alice works", "Peop"), ("Acme", "Org"), ("Paris", "Loc"), ("Bob", "Peop"), ("Rome", "Loc")],  # boundary
     ],
 )
-def test_relation_with_a_wrong_argument_is_wrong(nlp, predicted_ents):
+def test_relation_with_a_wrong_argument_is_wrong(nlp, predicted_ents, annotated):
     """Same label between overlapping spans: strict scoring needs exact boundaries and types on both sides."""
-    example = Example(annotated(nlp, predicted_ents, [(0, 1, "Work_For")]), annotated(nlp, GOLD_ENTS, GOLD_RELATIONS))
+    head = predicted_ents[0][0]
+    example = Example(annotated(nlp, predicted_ents, [(head, "Acme", "Work_For")]), annotated(nlp, GOLD_ENTS, GOLD_RELATIONS))
     scores = score_strict_relations([example])
     assert scores["rel_strict_micro_p"] == 0.0
     assert scores["rel_strict_per_type"]["Work_For"]["r"] == 0.0
 
 
-def test_wrong_label_and_spurious_relation(nlp):
+def test_wrong_label_and_spurious_relation(nlp, annotated):
     """A wrong label is a false positive of its type and a false negative of the gold type; macro averages the
     types present in gold or prediction."""
-    predicted = [(0, 1, "Work_For"), (1, 2, "Located_In"), (3, 4, "Live_In"), (0, 4, "Live_In")]
+    predicted = [("Alice", "Acme", "Work_For"), ("Acme", "Paris", "Located_In"), ("Bob", "Rome", "Live_In"), ("Alice", "Rome", "Live_In")]
     example = Example(annotated(nlp, GOLD_ENTS, predicted), annotated(nlp, GOLD_ENTS, GOLD_RELATIONS))
     scores = score_strict_relations([example])
     assert scores["rel_strict_micro_p"] == pytest.approx(2 / 4)
@@ -81,7 +75,7 @@ def test_wrong_label_and_spurious_relation(nlp):
     assert scores["rel_strict_macro_f"] == pytest.approx(expected_macro)
 
 
-def test_no_relations_anywhere_scores_zero_without_crashing(nlp):
+def test_no_relations_anywhere_scores_zero_without_crashing(nlp, annotated):
     example = Example(annotated(nlp, [], []), annotated(nlp, [], []))
     scores = make_joint_relation_scorer()([example])
     assert scores["rel_strict_micro_f"] == 0.0 and scores["rel_strict_macro_f"] == 0.0

@@ -12,35 +12,23 @@ from spacy.tokens import DocBin
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
-from spacy_tkre import Relation
 from spacy_tkre.joint_training import GOLD_SPANS_KEY, create_gold_spans_corpus, make_gold_and_predicted_pairs
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 SCHEMA = {"Work_For": {"head": ["Peop"], "tail": ["Org"]}, "Live_In": {"head": ["Peop"], "tail": ["Loc"]}}
 TRAIN = [
-    ("Alice works for Acme .", [("Alice", "Peop"), ("Acme", "Org")], [(0, 1, "Work_For")]),
-    ("Bob lives in Rome .", [("Bob", "Peop"), ("Rome", "Loc")], [(0, 1, "Live_In")]),
-    ("Carol works for Initech .", [("Carol", "Peop"), ("Initech", "Org")], [(0, 1, "Work_For")]),
-    ("Dave lives in Oslo .", [("Dave", "Peop"), ("Oslo", "Loc")], [(0, 1, "Live_In")]),
+    ("Alice works for Acme .", [("Alice", "Peop"), ("Acme", "Org")], [("Alice", "Acme", "Work_For")]),
+    ("Bob lives in Rome .", [("Bob", "Peop"), ("Rome", "Loc")], [("Bob", "Rome", "Live_In")]),
+    ("Carol works for Initech .", [("Carol", "Peop"), ("Initech", "Org")], [("Carol", "Initech", "Work_For")]),
+    ("Dave lives in Oslo .", [("Dave", "Peop"), ("Oslo", "Loc")], [("Dave", "Oslo", "Live_In")]),
 ]
 
 
-def make_doc(nlp, text, ents, relations):
-    doc = nlp.make_doc(text)
-    spans = []
-    for ent_text, label in ents:
-        start = text.index(ent_text)
-        spans.append(doc.char_span(start, start + len(ent_text), label=label))
-    doc.ents = spans
-    doc._.relations = [Relation(spans[h], spans[t], label) for h, t, label in relations]
-    return doc
-
-
 @pytest.fixture
-def docbin_path(tmp_path):
+def docbin_path(tmp_path, annotated_doc):
     nlp = spacy.blank("en")
     path = tmp_path / "train.spacy"
-    DocBin(store_user_data=True, docs=[make_doc(nlp, *item) for item in TRAIN]).to_disk(path)
+    DocBin(store_user_data=True, docs=[annotated_doc(nlp, *item) for item in TRAIN]).to_disk(path)
     return path
 
 
@@ -102,7 +90,7 @@ def cnn_pipeline():
     return nlp
 
 
-def test_shared_tok2vec_listeners_learn_entities_and_relations_from_raw_text(docbin_path, tmp_path):
+def test_shared_tok2vec_listeners_learn_entities_and_relations_from_raw_text(docbin_path, tmp_path, annotated_doc):
     """Trained with the recognizer annotating (as annotating_components does), the pipeline finds entities and
     relations in raw text; the extractor's listener is wired to the shared tok2vec; it saves and loads."""
     fix_random_seed(0)
@@ -116,7 +104,7 @@ def test_shared_tok2vec_listeners_learn_entities_and_relations_from_raw_text(doc
         examples = list(create_gold_spans_corpus(docbin_path)(nlp))
         losses = nlp.update(examples, annotates=["tok2vec", "ner"], drop=0.0)
     assert losses["tkre_relation_extractor"] < 0.05
-    raw = [Example(nlp(text), make_doc(nlp, text, ents, relations)) for text, ents, relations in TRAIN]
+    raw = [Example(nlp(text), annotated_doc(nlp, text, ents, relations)) for text, ents, relations in TRAIN]
     scores = nlp.get_pipe("tkre_relation_extractor").score(raw)
     assert scores["ents_f"] == 1.0
     assert scores["rel_strict_micro_f"] == 1.0
@@ -127,7 +115,7 @@ def test_shared_tok2vec_listeners_learn_entities_and_relations_from_raw_text(doc
         assert [(r.head.text, r.tail.text, r.label) for r in loaded(text)._.relations] == expected
 
 
-def test_missed_entities_do_not_crash_training_and_count_as_misses(docbin_path):
+def test_missed_entities_do_not_crash_training_and_count_as_misses(docbin_path, annotated_doc):
     """Early in training the recognizer finds nothing: the extractor still trains on the gold pairs, and the
     raw-text relations of gold pairs it cannot see score as false negatives."""
     fix_random_seed(0)
@@ -137,7 +125,7 @@ def test_missed_entities_do_not_crash_training_and_count_as_misses(docbin_path):
     losses = nlp.update(examples, annotates=["tok2vec", "ner"])
     assert losses["tkre_relation_extractor"] > 0
     predicted = [nlp.make_doc(text) for text, _, _ in TRAIN]  # no entities at all
-    raw = [Example(doc, make_doc(nlp, *item)) for doc, item in zip(nlp.get_pipe("tkre_relation_extractor").pipe(predicted), TRAIN)]
+    raw = [Example(doc, annotated_doc(nlp, *item)) for doc, item in zip(nlp.get_pipe("tkre_relation_extractor").pipe(predicted), TRAIN)]
     scores = nlp.get_pipe("tkre_relation_extractor").score(raw)
     assert scores["rel_strict_micro_r"] == 0.0
     assert set(scores["rel_strict_per_type"]) == {"Work_For", "Live_In"}
@@ -164,14 +152,14 @@ def test_conll04_configs_train_and_evaluate_with_spacy(docbin_path, tiny_encoder
         assert key in scores
 
 
-def test_listening_extractor_sourced_elsewhere_after_replace_listeners():
+def test_listening_extractor_sourced_elsewhere_after_replace_listeners(annotated_doc):
     """An extractor that listens to its pipeline's tok2vec, given its own copy with spaCy's replace_listeners,
     gives the same scores behind an entity_ruler and the label map as in its own pipeline."""
     fix_random_seed(0)
     nlp = cnn_pipeline()
-    nlp.initialize(lambda: [Example(nlp.make_doc(t), make_doc(nlp, t, e, r)) for t, e, r in TRAIN])
+    nlp.initialize(lambda: [Example(nlp.make_doc(t), annotated_doc(nlp, t, e, r)) for t, e, r in TRAIN])
     text = "Alice works for Acme ."
-    doc = nlp.get_pipe("tok2vec")(make_doc(nlp, text, [("Alice", "Peop"), ("Acme", "Org")], []))
+    doc = nlp.get_pipe("tok2vec")(annotated_doc(nlp, text, [("Alice", "Peop"), ("Acme", "Org")], []))
     expected = nlp.get_pipe("tkre_relation_extractor").predict([doc])[1]
     nlp.replace_listeners("tok2vec", "tkre_relation_extractor", ["model.tok2vec"])
     other = spacy.blank("en")
