@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import spacy
-import srsly
 import typer
 from spacy import util
 from spacy.cli._util import import_code, parse_config_overrides
@@ -17,9 +16,10 @@ from ..dpo.pairs import write_pairs
 from ..dpo.self_pairs import self_pairs
 from ..llm.loading import load_part
 from ..llm.synthesis.run import gold_samples
-from ..llm.validation import ConsistencyFilter, SampleValidator, schema_from_samples
+from ..llm.validation import ConsistencyFilter, SampleValidator
 from .app import app
 from .docbins import read_docbin_or_exit
+from .support_schema import support_schema
 
 SOURCES = ("gold", "self", "both")
 
@@ -35,7 +35,7 @@ def preference_pairs_command(
     component: str = typer.Option("synthesis", "--component", help="The config's llm component"),
     kinds: Optional[List[str]] = typer.Option(None, "--kind", help=f"A rejected kind of gold pairs; repeat for several (default: all of {', '.join(KINDS)})"),
     negative_label: str = typer.Option(DEFAULT_NEGATIVE_LABEL, "--negative-label", help="No-relation label, never paired"),
-    schema_path: Optional[Path] = typer.Option(None, "--schema", exists=True, dir_okay=False, help='JSON {label: {"head": [types], "tail": [types]}}; default: the types in SUPPORT'),
+    schema_path: Optional[Path] = typer.Option(None, "--schema", exists=True, dir_okay=False, help='Schema file (JSON/YAML) {label: {"head": [types], "tail": [types], "definition": text}}; default: the types in SUPPORT'),
     head_first: bool = typer.Option(False, "--head-first", help="Candidates whose head comes after the tail are invalid (SemEval), as in synthesize"),
     filter_model: Optional[Path] = typer.Option(None, "--filter-model", exists=True, help="Trained tkre pipeline whose consistency filter candidates must also pass (--source self)"),
     filter_threshold: float = typer.Option(0.5, "--filter-threshold", min=0.0, max=1.0, help="Least probability of the target label the filter accepts"),
@@ -53,9 +53,7 @@ def preference_pairs_command(
     gold = gold_samples(support, negative_label)
     if not gold:
         msg.fail(f"{support_path} has no relation other than {negative_label!r}: nothing to pair.", exits=1)
-    schema = schema_from_samples([sample for samples in gold.values() for sample in samples])
-    if schema_path is not None:
-        schema.update(srsly.read_json(schema_path))
+    schema = support_schema(gold, schema_path)
     started = time.perf_counter()
     pairs, skipped = [], Counter()
     try:

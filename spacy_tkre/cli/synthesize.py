@@ -11,10 +11,10 @@ from wasabi import msg
 from ..annotation import DEFAULT_NEGATIVE_LABEL
 from ..llm.loading import cache_stats, load_llm_component
 from ..llm.synthesis.run import default_max_prompts, gold_samples, synthesize
-from ..llm.validation import ConsistencyFilter, SampleValidator, schema_from_samples
-from ..schema import read_schema, schema_types
+from ..llm.validation import ConsistencyFilter, SampleValidator
 from .app import app
 from .docbins import read_docbin_or_exit
+from .support_schema import support_schema
 
 
 @app.command("synthesize", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -59,12 +59,7 @@ def synthesize_command(
         gold = {label: gold[label] for label in labels}
     if not gold:
         msg.fail(f"{support_path} has no relation other than {negative_label!r}: nothing to synthesize from.", exits=1)
-    schema = schema_from_samples([sample for samples in gold.values() for sample in samples])
-    if schema_path is not None:
-        try:
-            schema.update(schema_types(read_schema(schema_path)))
-        except ValueError as error:
-            msg.fail(str(error), exits=1)
+    schema = support_schema(gold, schema_path)
     cache_dir = cache_dir or output_path.with_suffix(".cache")
     try:
         nlp, llm = load_llm_component(config_path, component, cache_dir, overrides)
