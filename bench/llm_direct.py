@@ -20,6 +20,7 @@ import typer
 from spacy.training import Example
 from thinc.api import Config
 
+from spacy_tkre.annotation import DEFAULT_NEGATIVE_LABEL
 from spacy_tkre.corpus import create_gold_ents_corpus
 from spacy_tkre.evaluation import json_metrics
 from spacy_tkre.interop import relations_from_spacy_llm
@@ -30,8 +31,6 @@ from spacy_tkre.scoring.relation_scorer import aligned_labels, score_labels
 from spacy_tkre.scoring import format_report
 
 LLM_CONFIG = Path(__file__).parent.parent / "configs" / "llm_local.cfg"
-NEGATIVE_LABEL = "Other"
-
 
 def undirected_definitions() -> Dict[str, str]:
     """The nine SemEval relations with the ``(e1,e2)`` definitions of ``configs/llm_local.cfg``."""
@@ -85,7 +84,7 @@ def main(
         doc._.relations = [relation for relation in relations if relation is not None][:1]
         example.predicted = doc
     seconds = time.perf_counter() - start
-    metrics, official = score_labels(*aligned_labels(examples, NEGATIVE_LABEL), NEGATIVE_LABEL)
+    metrics, official = score_labels(*aligned_labels(examples, DEFAULT_NEGATIVE_LABEL), DEFAULT_NEGATIVE_LABEL)
     metrics = json_metrics({**metrics, "docs": len(examples), "seconds": round(seconds, 1),
                             "unknown_relations": unknown, "answers_without_relation": without_relation})
     print(format_report(official))
