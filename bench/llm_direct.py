@@ -32,6 +32,7 @@ from spacy_tkre.scoring import format_report
 
 LLM_CONFIG = Path(__file__).parent.parent / "configs" / "llm_local.cfg"
 
+
 def undirected_definitions() -> Dict[str, str]:
     """The nine SemEval relations with the ``(e1,e2)`` definitions of ``configs/llm_local.cfg``."""
     definitions = Config().from_disk(LLM_CONFIG, interpolate=False)["label_definitions"]
