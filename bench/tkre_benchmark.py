@@ -8,12 +8,15 @@ Per (K, seed) the LLM data and the pre-trained encoder come from the project's o
 benchmark measures exactly what `spacy project run all` ships. Each variant is then fine-tuned with the K-shot
 recipe (configs/kshot_cpu.cfg, bench.kshot) and scored on the whole test set:
 
-    gold            no pre-training, gold K-shot set                        finetune_{steps}steps
-    synthetic       no pre-training, gold + synthetic                       finetune_synthetic_{steps}steps
-    mslm            stage 1 (MSLM) encoder, gold                            tkre_mslm_{steps}steps
-    scl             SCL alone (stage 1 skipped, MSLM weight 0), gold        tkre_scl_{steps}steps
-    full            MSLM then SCL + MSLM, gold                              tkre_full_{steps}steps
-    full_synthetic  MSLM then SCL + MSLM, gold + synthetic                  tkre_full_synthetic_{steps}steps
+    gold            no pre-training, gold K-shot set                        R_{steps}steps
+    synthetic       no pre-training, gold + synthetic                       synthetic_R_{steps}steps
+    mslm            stage 1 (MSLM) encoder, gold                            tkre_mslm_R_{steps}steps
+    scl             SCL alone (stage 1 skipped, MSLM weight 0), gold        tkre_scl_R_{steps}steps
+    full            MSLM then SCL + MSLM, gold                              tkre_full_R_{steps}steps
+    full_synthetic  MSLM then SCL + MSLM, gold + synthetic                  tkre_full_synthetic_R_{steps}steps
+
+where R is the shipped pair representation (spans_context_normalized); the same names without R are the records of
+the entity-marker representation the recipe used before.
 
 A cell already in the results file (same variant name, K, seed and step count) is skipped, so a run killed after
 any cell loses nothing and earlier records of the same recipe count. Afterwards `python -m spacy_tkre report`
@@ -51,8 +54,17 @@ GRID_K = (8, 16, 32)
 README_START, README_END = "<!-- tkre-benchmark:start -->", "<!-- tkre-benchmark:end -->"
 
 
+# The pair representation of the shipped recipe (bench.variants); records made before it became the default name the
+# entity-marker one implicitly (finetune_200steps, tkre_full_200steps, ...) and stay in the README table as a baseline.
+REPRESENTATION = "spans_context_normalized"
+BASELINE_ROW = ("gold, entity markers (the default before)", "finetune")
+
+
 def record_name(variant: str, steps: int) -> str:
-    return f"{VARIANTS[variant][0]}_{steps}steps"
+    prefix = VARIANTS[variant][0]
+    if prefix == "finetune":
+        return f"{REPRESENTATION}_{steps}steps"
+    return f"{prefix.replace('finetune_', '')}_{REPRESENTATION}_{steps}steps"
 
 
 def done_cells(results: Path) -> Set[Tuple[str, int, int, int]]:
@@ -109,10 +121,12 @@ def readme_table(records: List[Dict[str, Any]]) -> str:
     ks, steps = GRID_K, {k: kshot_steps(k) for k in GRID_K}
     groups = summarize([r for r in records if r["dataset"] == DATASET], "rel_macro_f")
     lines = ["| variant | " + " | ".join(f"K={k} ({steps[k]} steps)" for k in ks) + " |", "|---" * (len(ks) + 1) + "|"]
-    for variant in VARIANTS:
+    rows = [(variant, lambda k, v=variant: record_name(v, steps[k])) for variant in VARIANTS]
+    rows.append((BASELINE_ROW[0], lambda k: f"{BASELINE_ROW[1]}_{steps[k]}steps"))
+    for variant, name in rows:
         cells = []
         for k in ks:
-            values = groups.get((DATASET, record_name(variant, steps[k]), k), [])
+            values = groups.get((DATASET, name(k), k), [])
             spread = stdev(values) if len(values) > 1 else 0.0
             cells.append(f"{100 * mean(values):.2f} ± {100 * spread:.2f} ({len(values)})" if values else "-")
         lines.append(f"| {variant} | " + " | ".join(cells) + " |")
@@ -154,7 +168,7 @@ def main(
     steps = {k_value: kshot_steps(k_value) for k_value in k}
     if not report_only:
         work_dir = work_dir.resolve()
-        config = write_variant_config("finetune", work_dir / "finetune.cfg")
+        config = write_variant_config(REPRESENTATION, work_dir / f"{REPRESENTATION}.cfg")
         pool = read_docbin(train)
         for k_value in k:
             for seed_value in seed:

