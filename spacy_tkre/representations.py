@@ -28,7 +28,8 @@ def load_pair_representation(
 ) -> Model:
     """The ``spacy_tkre.PairRepresentation.v1`` layer of a trained pipeline (a folder with ``config.cfg`` or an
     installed package), or a new one over a Hugging Face folder or packaged alias such as ``all-MiniLM-L6-v2``
-    (by default ``markers`` over marked pairs; a pipeline keeps its own settings and refuses others)."""
+    (by default the shipped pair vector: unmarked ``spans+context``, normalized; ``markers`` need
+    ``mark_entities``; a pipeline keeps its own settings and refuses others)."""
     if not is_bare_encoder(model_or_encoder):
         representation = spacy.load(model_or_encoder).get_pipe(COMPONENT).model.get_ref("pair_representation")
         own = {**representation.layers[0].attrs, **representation.layers[1].attrs}
@@ -42,9 +43,9 @@ def load_pair_representation(
         return representation
     config = {
         "@architectures": "spacy_tkre.PairRepresentation.v1",
-        "pooling": pooling or "markers",
-        "mark_entities": True if mark_entities is None else mark_entities,
-        "normalize": bool(normalize),
+        "pooling": pooling or "spans+context",
+        "mark_entities": bool(mark_entities),
+        "normalize": True if normalize is None else normalize,
         "tok2vec": {
             "@architectures": "spacy_tkre.Encoder.v1",
             "name": model_or_encoder,

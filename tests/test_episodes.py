@@ -59,7 +59,8 @@ def test_only_the_drawn_docs_are_needed():
 def test_several_poolings_share_one_encoding_and_equal_separate_runs(tiny_encoder_dir, tmp_path):
     def run(*poolings):
         results = tmp_path / f"{len(poolings)}.jsonl"
-        args = ["episodes", str(tiny_encoder_dir), FIXTURE, "--setting", "2-1", "--episodes", "30", "--results", str(results)]
+        args = ["episodes", str(tiny_encoder_dir), FIXTURE, "--setting", "2-1", "--episodes", "30", "--results", str(results),
+                "--mark-entities"]
         result = CliRunner().invoke(app, args + [arg for p in poolings for arg in ("--pooling", p)])
         assert result.exit_code == 0, result.output
         return {r["pooling"]: r["metrics"]["accuracy"] for r in map(json.loads, results.read_text().splitlines())}

@@ -48,12 +48,12 @@ def episodes(
     n_episodes: int = typer.Option(1000, "--episodes", min=1),
     seed: int = typer.Option(0, "--seed"),
     poolings: List[str] = typer.Option([], "--pooling", help="Bare encoder: pair pooling (markers, spans, context, "
-                                       "or joined by +; default markers); repeat to compare several on one encoding"),
+                                       "or joined by +; default spans+context); repeat to compare several on one encoding"),
     mark_entities: Optional[bool] = typer.Option(None, "--mark-entities/--no-mark-entities",
                                                  help="Bare encoder: encode each pair with typed entity markers "
-                                                 "(the default) or the sentence as it is"),
+                                                 "(needed by markers) or the sentence as it is (the default)"),
     normalize: Optional[bool] = typer.Option(None, "--normalize/--no-normalize",
-                                             help="Bare encoder: scale each pooled part to unit length (default no)"),
+                                             help="Bare encoder: scale each pooled part to unit length (default yes)"),
     results: Optional[Path] = typer.Option(None, "--results", dir_okay=False, help="Append one record per setting "
                                            "to this JSONL file (e.g. bench/results/results.jsonl)"),
     variant: Optional[str] = typer.Option(None, "--variant", help="Name of what is measured, in the records"),
