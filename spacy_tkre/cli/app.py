@@ -22,6 +22,7 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
     "synthesize": ("synthesize", "Ask an LLM (spacy-llm) for new training samples of each relation."),
     "explain": ("explain", "Ask an LLM (spacy-llm) why the head holds the relation with the tail."),
     "pretrain": ("pretrain", "Pre-train the encoder: MSLM, then SCL + MSLM (TKRE)."),
+    "pseudo-label": ("pseudo_label", "Label unlabelled docs with a trained pipeline, keeping the confident ones."),
     "preference-pairs": ("preference_pairs", "Preference pairs (chosen, rejected) for tuning the generator with DPO."),
     "dpo": ("dpo", "Tune the synthesis generator on preference pairs with DPO (trl)."),
     "package": ("package", "Package a pipeline as a wheel, with spacy_tkre's own wheel beside it."),
