@@ -231,6 +231,7 @@ class RelationExtractor(TrainablePipe):
         pairs = [self.candidates(doc) for doc in docs]
         scores, backprop = self.model.begin_update((docs, pairs))
         if scores.shape[0] == 0:
+            backprop(scores)  # a listener's upstream component waits for this call, pairs or not
             return losses
         loss, d_scores = self.get_loss(examples, (pairs, scores))
         backprop(d_scores)
