@@ -131,6 +131,28 @@ def test_training_docs_missing_their_gold_entities_are_counted(tiny_encoder_dir,
     assert skipped["predicted doc without the gold entities"] == len(examples) + 1
 
 
+def test_docs_in_which_a_recognizer_found_no_entity_are_counted_without_the_warning(tiny_encoder_dir, make_nlp, train_examples, capsys):
+    """An entity recognizer in [training] annotating_components marks every token of the predicted doc, entity or
+    not: finding none early in training is expected, not a corpus read without entities."""
+    fix_random_seed(0)
+    nlp = make_nlp(tiny_encoder_dir)
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    capsys.readouterr()
+    recognized_nothing = []
+    for eg in examples:
+        predicted = nlp.make_doc(eg.reference.text)
+        predicted.set_ents([], default="outside")  # what a recognizer that found nothing leaves
+        recognized_nothing.append(Example(predicted, eg.reference))
+    nlp.update(recognized_nothing, sgd=optimizer)
+    skipped = nlp.get_pipe("tkre_relation_extractor").skipped
+    assert "gold entities" not in capsys.readouterr().out
+    assert skipped["predicted doc in which the recognizer found no entity"] == len(examples)
+    nlp.update([Example(nlp.make_doc(eg.reference.text), eg.reference) for eg in examples[:1]], sgd=optimizer)
+    assert "list it in [training] annotating_components" in " ".join(capsys.readouterr().out.split())
+    assert skipped["predicted doc without the gold entities"] == 1
+
+
 def test_label_that_looks_negative_warns_once(tiny_encoder_dir, make_nlp, train_examples):
     """SemEval's 'Other' trained by a component whose negative label is 'no_relation' is the classic trap."""
     nlp = make_nlp(tiny_encoder_dir, negative_label="no_relation")

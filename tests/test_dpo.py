@@ -105,7 +105,7 @@ def test_folder_without_tokenizer_is_refused_with_the_fix(tiny_llama_dir, tmp_pa
         model_folder(str(tmp_path))
 
 
-@pytest.mark.parametrize("content,problem", [("", "holds no preference pair"), ("{oops\n", "line 1 is not JSON")])
+@pytest.mark.parametrize("content,problem", [("", "holds no valid preference pair"), ("{oops\n", "1 x bad JSON, first at line 1")])
 def test_command_refuses_bad_pairs_before_loading_a_model(tiny_llama_dir, tmp_path, content, problem):
     pairs_path = tmp_path / "pairs.jsonl"
     pairs_path.write_text(content)

@@ -6,11 +6,12 @@ import numpy
 
 import pytest
 import spacy
+import torch
 from spacy.cli.evaluate import evaluate
 from spacy.cli.train import train
 from spacy.tokens import DocBin
 from spacy.training import Example
-from thinc.api import fix_random_seed
+from thinc.api import Adam, fix_random_seed
 
 from spacy_tkre.joint_training import GOLD_SPANS_KEY, create_gold_spans_corpus, make_gold_and_predicted_pairs
 
@@ -129,6 +130,37 @@ def test_missed_entities_do_not_crash_training_and_count_as_misses(docbin_path, 
     scores = nlp.get_pipe("tkre_relation_extractor").score(raw)
     assert scores["rel_strict_micro_r"] == 0.0
     assert set(scores["rel_strict_per_type"]) == {"Work_For", "Live_In"}
+
+
+def shared_transformer_pipeline(docbin_path, encoder_dir):
+    """configs/conll04_cpu.cfg's pipeline with a tiny encoder: ner and extractor listen to one transformer."""
+    overrides = {"paths.train": str(docbin_path), "paths.dev": str(docbin_path), "paths.encoder": str(encoder_dir),
+                 "components.tkre_relation_extractor.model.classifier.hidden_width": 16}
+    config = spacy.util.load_config(CONFIGS / "conll04_cpu.cfg", overrides=overrides, interpolate=True)
+    return spacy.util.load_model_from_config(config, auto_fill=True)
+
+
+def test_a_batch_without_pairs_still_passes_the_shared_transformer_its_gradient(docbin_path, tiny_encoder_dir, annotated_doc):
+    """The extractor is the transformer's last listener, the one whose backprop sends what every listener
+    accumulated into the transformer. A batch without any candidate pair must still call it (with a zero
+    gradient): otherwise the recognizer's gradient for that batch never reaches the transformer, and the
+    listener holds the batch's outputs until the next one."""
+    fix_random_seed(0)
+    nlp = shared_transformer_pipeline(docbin_path, tiny_encoder_dir)
+    optimizer = nlp.initialize(lambda: list(create_gold_spans_corpus(docbin_path)(nlp)), sgd=Adam(0.001))
+    transformer = nlp.get_pipe("transformer")
+    assert transformer.listening_components == ["ner", "tkre_relation_extractor"]
+    one_token_docs = [("Alice", [("Alice", "Peop")]), ("Rome", [("Rome", "Loc")])]  # no pair, whatever ner finds
+    batch = [Example(nlp.make_doc(text), annotated_doc(nlp, text, ents, [])) for text, ents in one_token_docs]
+    weights = [param.detach().clone() for param in transformer.model.transformer.parameters()]
+    losses = nlp.update(batch, sgd=False, annotates=["transformer", "ner"])  # then finish_update, as spacy train
+    for _, component in nlp.pipeline:
+        component.finish_update(optimizer)
+    assert losses["tkre_relation_extractor"] == 0.0 and losses["ner"] > 0
+    assert all(listener._backprop is None for listener in transformer.listeners)
+    parameters = dict(transformer.model.transformer.named_parameters())
+    changed = {name for (name, new), old in zip(parameters.items(), weights) if not torch.equal(old, new)}
+    assert changed == {name for name in parameters if not name.startswith("pooler.")}  # its pooler is not read
 
 
 @pytest.mark.parametrize("config, listeners", [

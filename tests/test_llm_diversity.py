@@ -1,7 +1,9 @@
 """Diversity figures: distinct-n, BLEU with smoothing, self-BLEU, similarity to gold."""
 import pytest
 
-from spacy_tkre.llm.diversity import distinct_n, diversity, self_bleu, sentence_bleu, similarity_to_reference, words
+from spacy_tkre.llm.diversity import (
+    distinct_n, diversity, per_label_self_bleu, self_bleu, sentence_bleu, similarity_to_reference, words,
+)
 
 
 def test_distinct_n():
@@ -29,6 +31,13 @@ def test_self_bleu_is_high_for_copies_and_low_for_varied_text():
     assert self_bleu(varied) < 0.1
     assert self_bleu(["only one"]) is None
     assert diversity(varied)["n"] == 3
+
+
+def test_per_label_self_bleu_averages_labels_with_two_texts_or_more():
+    copies = ["a red car stopped at the light"] * 3
+    varied = ["a red car stopped at the light", "storms flooded three villages overnight"]
+    assert per_label_self_bleu({"x": copies, "y": varied, "z": ["alone"]}) == pytest.approx((1.0 + self_bleu(varied)) / 2)
+    assert per_label_self_bleu({"z": ["alone"]}) is None
 
 
 def test_similarity_to_gold():

@@ -1,13 +1,15 @@
 """Preference pairs from gold samples: the file format, each rejected kind, growing demonstrations, label halves."""
 import json
+import re
 
 import pytest
 import spacy
 from typer.testing import CliRunner
 
 from spacy_tkre.cli import app
+from spacy_tkre.convert import ConversionReport
 from spacy_tkre.dpo.gold_pairs import KINDS, gold_pairs, label_halves
-from spacy_tkre.dpo.pairs import read_pairs, write_pairs
+from spacy_tkre.dpo.pairs import pairs_of_half, read_pairs, write_pairs
 from spacy_tkre.llm.synthesis.registry import make_relation_synthesis_task
 from spacy_tkre.llm.templates import render_sample
 
@@ -80,24 +82,43 @@ def test_file_round_trip_and_half_filter(pairs, tmp_path):
     path = tmp_path / "pairs.jsonl"
     assert write_pairs(path, pairs) == len(pairs)
     assert read_pairs(path) == pairs
-    assert {pair["half"] for pair in read_pairs(path, half=1)} == {1}
+    assert {pair["half"] for pair in pairs_of_half(read_pairs(path), 1)} == {1}
+
+
+def test_malformed_lines_are_skipped_counted_and_reported_like_converted_records(pairs, tmp_path, capsys):
+    """A hand edit that breaks one line loses that line, not the file: it is counted under its reason with its
+    line number, as `convert` counts a bad record."""
+    path = tmp_path / "pairs.jsonl"
+    write_pairs(path, pairs)
+    lines = path.read_text(encoding="utf8").splitlines()
+    lines[1] = lines[1][:-1]  # an unclosed object
+    lines.append(json.dumps({**pairs[0], "rejected": pairs[0]["chosen"]}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf8")
+    report = ConversionReport(str(path))
+    assert read_pairs(path, report) == [pairs[0]] + pairs[2:]
+    assert (report.read, report.written) == (len(pairs) + 1, len(pairs) - 1)
+    assert report.skipped == {"bad JSON": 1, "chosen and rejected are the same text, so the pair teaches nothing": 1}
+    assert report.first_skip["bad JSON"].startswith("line 2: ")
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"2 of {len(pairs) + 1} records skipped" in printed and "bad JSON" in printed
 
 
 @pytest.mark.parametrize(
     "content,problem",
     [
-        ("", "holds no preference pair"),
-        ("\n\n", "holds no preference pair"),
-        ('{"prompt": "p", "chosen": "a", "rejected": "b", "label": "L", "kind": "copy"}\nnot json\n', "line 2 is not JSON"),
-        ('["a list"]\n', "line 1 is a JSON list"),
-        ('{"prompt": "p", "chosen": "a", "label": "L", "kind": "copy"}\n', "lacks text for ['rejected']"),
+        ("", "holds no valid preference pair:"),
+        ("\n\n", "holds no valid preference pair:"),
+        ('{"prompt": "p", "chosen": "a", "rejected": "b", "label": "L", "kind": "copy"\nnot json\n', "2 x bad JSON, first at line 1: "),
+        ('["a list"]\n', "record is not a JSON object, first at line 1: list"),
+        ('{"prompt": "p", "chosen": "a", "label": "L", "kind": "copy"}\n', "missing field 'rejected', first at line 1"),
+        ('{"prompt": "p", "chosen": "a", "rejected": " ", "label": "L", "kind": "copy"}\n', "field without text, first at line 1: ['rejected']"),
         ('{"prompt": "p", "chosen": "same", "rejected": " same", "label": "L", "kind": "copy"}\n', "chosen and rejected are the same"),
     ],
 )
-def test_bad_pairs_files_name_the_line_and_the_fix(tmp_path, content, problem):
+def test_a_file_without_a_valid_pair_names_each_reason_and_its_first_line(tmp_path, content, problem):
     path = tmp_path / "pairs.jsonl"
     path.write_text(content, encoding="utf8")
-    with pytest.raises(ValueError, match=problem.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ValueError, match=re.escape(problem)):
         read_pairs(path)
 
 

@@ -20,6 +20,7 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
     "score-semeval": ("score_semeval", "The official SemEval-2010 Task 8 scorer on answer files."),
     "episodes": ("episodes", "FewRel N-way K-shot episodes classified by the nearest prototype."),
     "synthesize": ("synthesize", "Ask an LLM (spacy-llm) for new training samples of each relation."),
+    "compare-synthesis": ("compare_synthesis", "Compare synthesis runs' diversity on matched sets per label."),
     "explain": ("explain", "Ask an LLM (spacy-llm) why the head holds the relation with the tail."),
     "pretrain": ("pretrain", "Pre-train the encoder: MSLM, then SCL + MSLM (TKRE)."),
     "pseudo-label": ("pseudo_label", "Label unlabelled docs with a trained pipeline, keeping the confident ones."),

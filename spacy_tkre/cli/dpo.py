@@ -32,13 +32,13 @@ def dpo_command(
         os.environ["CUDA_VISIBLE_DEVICES"] = str(gpu_id)  # before torch initialises CUDA: the trainer uses cuda:0
     from ..dpo import settings as _  # noqa: F401  (registers spacy_tkre.DPOSettings.v1)
     from ..dpo.model_folder import model_folder
-    from ..dpo.pairs import read_pairs
+    from ..dpo.pairs import pairs_of_half, read_pairs
 
     overrides = {f"dpo.{key}": value for key, value in (("beta", beta), ("epochs", epochs), ("learning_rate", learning_rate)) if value is not None}
     try:
         settings = _settings(config_path, overrides)
         every_pair = read_pairs(pairs_path)
-        pairs = read_pairs(pairs_path, half) if half is not None else every_pair
+        pairs = pairs_of_half(every_pair, half) if half is not None else every_pair
         start = model_folder(model, cache_dir)
         from ..dpo.training import train_dpo
 

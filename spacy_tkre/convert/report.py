@@ -5,9 +5,8 @@ skip them instead of crashing, and the report makes every skip visible so nothin
 """
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, Iterator, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, Tuple, TypeVar
 
-from spacy.tokens import Doc
 from wasabi import msg
 
 from ..annotation import AnnotationError
@@ -45,8 +44,8 @@ class ConversionReport:
         rows += [(f"skipped: {reason}", count, self.first_skip[reason]) for reason, count in self.skipped.most_common()]
         return rows
 
-    def print(self) -> None:
-        title = f"Converted {self.source}" if self.source else "Conversion"
+    def print(self, action: str = "Converted") -> None:
+        title = f"{action} {self.source}" if self.source else action
         if self.total_skipped:
             msg.warn(f"{title}: {self.total_skipped} of {self.read} records skipped")
         else:
@@ -55,16 +54,18 @@ class ConversionReport:
 
 
 Record = Tuple[str, Any]
+Converted = TypeVar("Converted")
 
 
-def convert_records(records: Iterable[Record], to_doc: Callable[[Any], Doc], report: ConversionReport) -> Iterator[Doc]:
-    """Turn ``(location, record)`` pairs into Docs, counting each record as written or skipped."""
+def convert_records(records: Iterable[Record], convert: Callable[[Any], Converted], report: ConversionReport) -> Iterator[Converted]:
+    """Turn ``(location, record)`` pairs into Docs (or whatever ``convert`` makes of a record, such as a checked
+    preference pair), counting each record as written or skipped."""
     for where, record in records:
         report.read += 1
         try:
-            doc = to_doc(record)
+            converted = convert(record)
         except AnnotationError as skip:  # SkipRecord from reading, or spans the Doc cannot hold
             report.skip(skip.reason, where, skip.detail)
             continue
         report.written += 1
-        yield doc
+        yield converted

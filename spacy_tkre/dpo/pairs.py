@@ -4,12 +4,15 @@ Each line holds ``prompt`` (the synthesis prompt's text, before any chat templat
 (answers in the sample layout the synthesis parser reads), ``label``, ``kind`` (why the rejected answer is
 worse), ``source`` (``gold`` or ``self``), ``half`` (which half of the labels the pair teaches; see
 ``gold_pairs``), ``n_demonstrations`` and ``scores``; on-policy pairs also keep every sampled ``candidates``'s
-validation verdict. Reading checks every line, so an edit that breaks the file is reported with its line number
-before any training starts.
+validation verdict. Reading checks every line as ``convert`` reads records: a line an edit broke is skipped and
+reported with its line number and reason before any training starts.
 """
 import json
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
+
+from ..convert.records import jsonl_lines, parse_json_line, require
+from ..convert.report import ConversionError, ConversionReport, SkipRecord, convert_records
 
 REQUIRED = ("prompt", "chosen", "rejected", "label", "kind")
 
@@ -26,41 +29,40 @@ def write_pairs(path: Path, pairs: Iterable[Pair]) -> int:
     return count
 
 
-def read_pairs(path: Path, half: Optional[int] = None) -> List[Pair]:
-    """Every pair of the file (only those of ``half`` when given); raises ``ValueError`` naming the bad line."""
+def read_pairs(path: Path, report: Optional[ConversionReport] = None) -> List[Pair]:
+    """Every valid pair of the file. A line that is not one is skipped and counted in ``report`` under its reason
+    with its line number, as ``convert`` does, and the counts are printed; ``ValueError`` when no pair is left."""
     if not path.exists():
         raise ValueError(f"No preference-pairs file at {path}: write one with `python -m spacy_tkre preference-pairs`.")
-    pairs = []
-    with path.open(encoding="utf8") as file:
-        for number, line in enumerate(file, start=1):
-            if line.strip():
-                pairs.append(_check(_parse(line, path, number), path, number))
+    report = ConversionReport(str(path)) if report is None else report
+    try:
+        pairs = list(convert_records(jsonl_lines(path), _pair, report))
+    except ConversionError as error:
+        raise ValueError(str(error)) from None
+    if report.total_skipped:
+        report.print(action="Read")
     if not pairs:
-        raise ValueError(f"{path} holds no preference pair: build pairs with `python -m spacy_tkre preference-pairs`.")
-    if half is not None:
-        pairs = [pair for pair in pairs if pair.get("half") == half]
-        if not pairs:
-            raise ValueError(f"{path} has no pair with half = {half}: build pairs for both halves or drop --half.")
+        skipped = "; ".join(f"{count} x {reason}, first at {report.first_skip[reason]}" for reason, count in report.skipped.most_common())
+        raise ValueError(
+            f"{path} holds no valid preference pair{f' (skipped {skipped})' if skipped else ''}: fix the lines or "
+            "build pairs with `python -m spacy_tkre preference-pairs`."
+        )
     return pairs
 
 
-def _parse(line: str, path: Path, number: int) -> Pair:
-    try:
-        pair = json.loads(line)
-    except ValueError as error:
-        raise ValueError(f"{path}, line {number} is not JSON ({error}): each line must be one JSON object.") from None
-    if not isinstance(pair, dict):
-        raise ValueError(f"{path}, line {number} is a JSON {type(pair).__name__}, not an object with {', '.join(REQUIRED)}.")
-    return pair
+def pairs_of_half(pairs: List[Pair], half: int) -> List[Pair]:
+    """The pairs that teach the labels of ``half``; ``ValueError`` when there is none."""
+    chosen = [pair for pair in pairs if pair.get("half") == half]
+    if not chosen:
+        raise ValueError(f"No preference pair has half = {half}: build pairs for both halves or drop --half.")
+    return chosen
 
 
-def _check(pair: Pair, path: Path, number: int) -> Pair:
-    missing = [key for key in REQUIRED if not isinstance(pair.get(key), str) or not pair[key].strip()]
-    if missing:
-        raise ValueError(f"{path}, line {number} lacks text for {missing}: every pair needs {', '.join(REQUIRED)}.")
+def _pair(line: str) -> Pair:
+    pair = require(parse_json_line(line), *REQUIRED)
+    blank = [key for key in REQUIRED if not isinstance(pair[key], str) or not pair[key].strip()]
+    if blank:
+        raise SkipRecord("field without text", f"{blank}: every pair needs text for {', '.join(REQUIRED)}")
     if pair["chosen"].strip() == pair["rejected"].strip():
-        raise ValueError(
-            f"{path}, line {number}: chosen and rejected are the same text, so the pair teaches nothing: "
-            "fix or delete the line."
-        )
+        raise SkipRecord("chosen and rejected are the same text, so the pair teaches nothing")
     return pair

@@ -10,7 +10,7 @@ import math
 import re
 from collections import Counter
 from difflib import SequenceMatcher
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 WORD = re.compile(r"\w+|[^\w\s]")
 MAX_ORDER = 4
@@ -74,6 +74,13 @@ def diversity(texts: Sequence[str]) -> Dict[str, Optional[float]]:
         "distinct_2": distinct_n(texts, 2),
         "self_bleu": self_bleu(texts),
     }
+
+
+def per_label_self_bleu(texts_per_label: Mapping[str, Sequence[str]]) -> Optional[float]:
+    """Self-BLEU within each label (samples of one relation compared with each other), averaged over the labels
+    that have two texts or more: pooled, the samples of other relations would make any set look diverse."""
+    values = [value for value in (self_bleu(texts) for texts in texts_per_label.values()) if value is not None]
+    return sum(values) / len(values) if values else None
 
 
 def similarity_to_reference(texts: Sequence[str], references: Sequence[str]) -> Dict[str, Optional[float]]:

@@ -31,6 +31,8 @@ def _row_indices(docs: List[Doc], slots: RangeSlots):
 
 def forward(model: Model, inputs: Tuple[List[Doc], RangeSlots], is_train: bool):
     docs, slots = inputs
+    if not docs:  # marked pairs without a pair: nothing to encode
+        return model.ops.alloc2f(0, 0), lambda d_output: inputs
     tok2vec, pool = model.layers
     tokvecs, backprop_tok2vec = tok2vec(docs, is_train)
     flat = model.ops.flatten(tokvecs)
@@ -45,7 +47,8 @@ def forward(model: Model, inputs: Tuple[List[Doc], RangeSlots], is_train: bool):
     def backprop(d_output: Floats2d):
         d_rows = backprop_pool(model.ops.reshape2f(d_output, pooled.shape[0], width))
         d_flat = model.ops.alloc2f(*flat.shape)
-        model.ops.scatter_add(d_flat, rows_xp, d_rows.dataXd)
+        if len(rows):  # without pairs the encoder's gradient stays zero
+            model.ops.scatter_add(d_flat, rows_xp, d_rows.dataXd)
         backprop_tok2vec(model.ops.unflatten(d_flat, [len(doc) for doc in docs]))
         return inputs
 

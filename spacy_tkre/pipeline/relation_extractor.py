@@ -231,6 +231,7 @@ class RelationExtractor(TrainablePipe):
         pairs = [self.candidates(doc) for doc in docs]
         scores, backprop = self.model.begin_update((docs, pairs))
         if scores.shape[0] == 0:
+            backprop(scores)  # a listener's upstream component waits for this call, pairs or not
             return losses
         loss, d_scores = self.get_loss(examples, (pairs, scores))
         backprop(d_scores)
@@ -262,17 +263,24 @@ class RelationExtractor(TrainablePipe):
         return float(loss), d_scores
 
     def _warn_if_entities_missing(self, examples: List[Example]) -> None:
-        """Count training docs whose gold entities are missing from the predicted doc; warn at the first."""
-        reason = "predicted doc without the gold entities"
-        missing = sum(1 for eg in examples if not eg.predicted.ents and eg.reference.ents)
-        if not missing:
+        """Count training docs whose gold entities are missing from the predicted doc. Warn at the first only where
+        nothing set entities on the predicted doc: an entity recognizer that annotates during training
+        (``[training] annotating_components``) marks every token, and early on it rightly finds few entities."""
+        missing = [eg.predicted for eg in examples if not eg.predicted.ents and eg.reference.ents]
+        recognized = sum(1 for doc in missing if doc.has_annotation("ENT_IOB"))
+        if recognized:
+            self.skipped["predicted doc in which the recognizer found no entity"] += recognized
+        unannotated = len(missing) - recognized
+        if not unannotated:
             return
+        reason = "predicted doc without the gold entities"
         if reason not in self.skipped:
             msg.warn(
-                f"{self.name}: training docs have gold entities but the predicted docs have none. Read the corpus "
-                "with spacy_tkre.GoldEntsCorpus.v1 or put an entity recognizer before this component."
+                f"{self.name}: training docs have gold entities but no component set entities on the predicted "
+                "docs. Read the corpus with spacy_tkre.GoldEntsCorpus.v1, or put an entity recognizer before "
+                "this component and list it in [training] annotating_components."
             )
-        self.skipped[reason] += missing
+        self.skipped[reason] += unannotated
 
     def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "RelationExtractor":
         """As spaCy's, but a damaged ``model`` file is named as such (its msgpack error alone does not say which)."""

@@ -10,13 +10,13 @@ back without asking the model, and the same samples are accepted again.
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ...progress import progress
-from ..diversity import diversity, similarity_to_reference
+from ..diversity import diversity, per_label_self_bleu, similarity_to_reference
 from ..validation import Rejected, SampleValidator, reasons_total
 from .requests import Sample, make_request, read_results, sample_from_relation
 from .task import RelationSynthesisTask
@@ -83,22 +83,17 @@ class SynthesisRun:
             "diversity": {
                 "synthetic": diversity(synthetic),
                 "gold": diversity(gold),
-                "synthetic_per_label_mean_self_bleu": _mean(
-                    [entry["diversity"]["self_bleu"] for entry in labels.values()]
+                "synthetic_per_label_mean_self_bleu": per_label_self_bleu(
+                    {label: [doc.text for doc in state.accepted] for label, state in self.states.items()}
                 ),
-                "gold_per_label_mean_self_bleu": _mean(
-                    [diversity([s["context"] for s in state.gold])["self_bleu"] for state in self.states.values()]
+                "gold_per_label_mean_self_bleu": per_label_self_bleu(
+                    {label: [s["context"] for s in state.gold] for label, state in self.states.items()}
                 ),
                 "similarity_to_gold": similarity_to_reference(synthetic, gold),
             },
             "cache": self.cache_stats,
             "labels": labels,
         }
-
-
-def _mean(values: Sequence[Optional[float]]) -> Optional[float]:
-    present = [value for value in values if value is not None]
-    return sum(present) / len(present) if present else None
 
 
 def gold_samples(docs: Sequence[Doc], negative_label: str) -> Dict[str, List[Sample]]:
