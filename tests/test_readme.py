@@ -35,6 +35,8 @@ NOT_RUN = {
     "python -m spacy_tkre synthesize": "the local LLM writes samples for every label: tens of minutes on a CPU; "
     "tests/test_llm_cli.py runs both commands on tiny data",
     "python -m spacy_tkre pretrain": "two pre-training stages and a training run: tens of minutes on a CPU",
+    "python -m spacy_tkre pseudo-label": "needs a trained pipeline and unlabelled docs; tests/test_pseudo_labels.py "
+    "runs the command on a tiny pipeline",
     "python -m spacy_tkre convert ../shared/data/rel_component": "runs the `own` workflow (LLM steps, pre-training, "
     "training: tens of minutes); tests/test_workflow_smoke.py runs the same chain on a slice",
     '{"Regulates"': "a schema file's contents, not a command (configs/schema_genia.json holds it)",
