@@ -9,7 +9,8 @@ Per seed: the trained K-shot pipeline (by default the TKRE grid's full_synthetic
 the seed's support set, with its relations removed (`spacy_tkre.pseudo_labels`, the `pseudo-label` command); the
 confident docs are added to gold + synthetic and the extractor is trained again from the same pre-trained encoder with
 the same recipe and step budget (bench.kshot.run_cell), then scored on the test set. A seed already in the results
-file is skipped. min_score and per_label are fixed beforehand, not chosen on the test set.
+file is skipped. min_score and per_label are fixed beforehand (see spacy_tkre.pseudo_labels), not chosen on the
+test set.
 """
 from pathlib import Path
 from typing import List
@@ -35,7 +36,7 @@ def main(
     synthetic: str = typer.Option(..., help="The seed's LLM samples (.spacy), with {seed}"),
     seed: List[int] = typer.Option([13, 21, 42, 87, 100]),
     k: int = typer.Option(8),
-    min_score: float = typer.Option(0.9),
+    min_score: float = typer.Option(0.0),
     per_label: int = typer.Option(32),
     results: Path = typer.Option(Path("bench/results/results.jsonl")),
     work_dir: Path = typer.Option(Path("bench/out/self_training")),
@@ -55,6 +56,8 @@ def main(
             extractor = spacy.load(model.format(seed=seed_value)).get_pipe("tkre_relation_extractor")
             labelled = pseudo_label(extractor, unlabelled, min_score, per_label)
             print(f"seed {seed_value}: kept {dict(labelled.kept)}, skipped {dict(labelled.skipped)}", flush=True)
+            if not labelled.docs:
+                raise SystemExit(f"seed {seed_value}: no doc was pseudo-labelled (min_score {min_score}); nothing to measure.")
             docs = read_docbin(synthetic.format(seed=seed_value)) + labelled.docs
             extra.parent.mkdir(parents=True, exist_ok=True)
             DocBin(docs=docs, store_user_data=True).to_disk(extra)

@@ -16,9 +16,9 @@ def pseudo_label_command(
     model: str = typer.Argument(..., help="Trained pipeline name or folder"),
     input_path: Path = typer.Argument(..., exists=True, dir_okay=False, help="Unlabelled .spacy docs with doc.ents"),
     output_path: Path = typer.Argument(..., dir_okay=False, help="Output .spacy file of the confidently labelled docs"),
-    min_score: float = typer.Option(0.9, "--min-score", min=0.0, max=1.0,
+    min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0,
                                     help="Keep a doc only when every pair's best label has at least this probability"),
-    per_label: int = typer.Option(32, "--per-label", min=1, help="At most this many docs per label, most confident first"),
+    per_label: int = typer.Option(32, "--per-label", min=1, help="The most confident docs kept per label"),
     batch_size: int = typer.Option(64, "--batch-size", min=1),
 ) -> None:
     """Label the entity pairs of INPUT with MODEL's relation extractor (INPUT's own relations are ignored) and write
