@@ -25,15 +25,15 @@ SHORTER = {
     "python -m spacy_tkre evaluate": "--limit 50",
 }
 NOT_RUN = {
-    "# main job": "installs packages and trains for a long time; tests/test_packaging.py and the commands below "
+    "# main job": "installs packages and trains for a long time; tests/cli/test_packaging.py and the commands below "
     "cover its steps",
     "python -m spacy_tkre package": "builds two wheels and installs them in a new venv from the package index; "
-    "tests/test_packaging.py runs the same command and install on a tiny pipeline",
+    "tests/cli/test_packaging.py runs the same command and install on a tiny pipeline",
     "python -m spacy_tkre episodes": "encodes FewRel sentences with MiniLM for 1000 episodes (minutes); "
     "tests/test_episodes.py runs the command on a slice",
     "# (a) plain fine-tuning": "benchmarks: five seeds per K, hours on a CPU",
     "python -m spacy_tkre synthesize": "the local LLM writes samples for every label: tens of minutes on a CPU; "
-    "tests/test_llm_cli.py runs both commands on tiny data",
+    "tests/llm/test_llm_cli.py runs both commands on tiny data",
     "python -m spacy_tkre pretrain": "two pre-training stages and a training run: tens of minutes on a CPU",
     "python -m spacy_tkre pseudo-label": "needs a trained pipeline and unlabelled docs; tests/test_pseudo_labels.py "
     "runs the command on a tiny pipeline",

@@ -25,7 +25,7 @@ from spacy_tkre import Relation
 from spacy_tkre.cli import app, explain, synthesize  # noqa: F401  (the command modules register themselves)
 
 HERE = Path(__file__).resolve()
-MAIN = HERE.parent.parent
+MAIN = HERE.parents[2]
 # ``python -m spacy_tkre`` with the command modules imported explicitly, as in this test's own process.
 RUN_CLI = "from spacy_tkre.cli import app, explain, synthesize; app(prog_name='spacy_tkre')"
 PEOPLE = ["Alice", "Bruno", "Chen", "Dana", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jia", "Kofi", "Lena"]

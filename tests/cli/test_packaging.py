@@ -13,7 +13,7 @@ import pytest
 
 import spacy_tkre
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 PREDICT = """
 import json, sys

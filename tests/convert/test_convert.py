@@ -23,7 +23,7 @@ from spacy_tkre.convert import (
     read_spacy_llm,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEMEVAL = FIXTURES / "semeval_train_head.txt"
 FEWREL = FIXTURES / "fewrel_val_wiki_slice.json"
 PID2NAME = FIXTURES / "fewrel_pid2name_slice.json"

@@ -14,7 +14,7 @@ from spacy_tkre.annotation import SOURCE_ID_KEY
 from spacy_tkre.convert import ConversionError, ConversionReport, read_docs, read_prodigy
 from spacy_tkre.convert.prodigy import read_label_map
 
-TUTORIAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rel_component" / "annotations.jsonl"
+TUTORIAL_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "rel_component" / "annotations.jsonl"
 
 
 def _tokens(words, spaces):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from spacy_tkre.cli import app, explain, synthesize  # noqa: F401  (the command modules register themselves)
 
-CONFIGS = Path(__file__).resolve().parent.parent / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 NAMES = ["llm_local", "llm_openai", "llm_anthropic", "llm_endpoint"]
 
 

@@ -25,7 +25,7 @@ from spacy_tkre.pretraining.data import examples_from_docs, read_examples
 from spacy_tkre.pretraining.masking import IGNORE_INDEX, TokenClass, class_probabilities, mask_tokens, token_classes
 from spacy_tkre.representations import encode_relations, load_pair_representation
 
-CONFIG = Path(__file__).parent.parent / "configs" / "pretrain.cfg"
+CONFIG = Path(__file__).resolve().parents[2] / "configs" / "pretrain.cfg"
 SENTENCES = [
     ("Alice works for Acme in Paris .", "Alice", "Acme", "works_for"),
     ("Bob works for Initech in Berlin .", "Bob", "Initech", "works_for"),
