@@ -40,3 +40,13 @@ def test_cli_writes_the_kept_docs_and_fails_clearly_when_none_is_sure(tiny_encod
     assert len(read_docbin(tmp_path / "out.spacy")) == len(examples)
     result = CliRunner().invoke(app, args + ["--min-score", "1.0"])
     assert result.exit_code == 1 and "lower --min-score" in result.output
+
+
+def test_cli_on_an_empty_input_writes_an_empty_file_and_says_so(tiny_encoder_dir, train_tiny, tmp_path):
+    nlp, _ = train_tiny(tiny_encoder_dir, 1)
+    nlp.to_disk(tmp_path / "model")
+    DocBin().to_disk(tmp_path / "empty.spacy")
+    result = CliRunner().invoke(app, ["pseudo-label", str(tmp_path / "model"), str(tmp_path / "empty.spacy"),
+                                      str(tmp_path / "out.spacy")])
+    assert result.exit_code == 0 and "holds no docs" in " ".join(result.output.split())
+    assert read_docbin(tmp_path / "out.spacy") == []

@@ -58,3 +58,19 @@ def test_dev_set_is_k_shot_and_disjoint_from_support(tmp_path):
     assert sorted(d._.relations[0].label for d in dev) == ["A"] * 3 + ["B"] * 3 + ["Other"] * 3
     key = lambda d: (d.text, d._.relations[0].label)  # noqa: E731
     assert not {key(d) for d in support} & {key(d) for d in dev}
+
+
+def test_rest_output_holds_every_doc_not_in_the_support_or_dev_set(tmp_path):
+    docs = corpus({"A": 10, "B": 6, "Other": 20})
+    path = tmp_path / "in.spacy"
+    DocBin(docs=docs, store_user_data=True).to_disk(path)
+    args = ["sample", str(path), str(tmp_path / "k.spacy"), "--k", "3", "--seed", "13",
+            "--dev-output", str(tmp_path / "dev.spacy"), "--rest-output", str(tmp_path / "rest.spacy")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    vocab = spacy.blank("en").vocab
+    key = lambda d: (d.text, d._.relations[0].label)  # noqa: E731
+    read = lambda name: [key(d) for d in DocBin().from_disk(tmp_path / name).get_docs(vocab)]  # noqa: E731
+    support, dev, rest = read("k.spacy"), read("dev.spacy"), read("rest.spacy")
+    assert len(support) + len(dev) + len(rest) == len(docs)
+    assert sorted(support + dev + rest) == sorted(key(d) for d in docs)

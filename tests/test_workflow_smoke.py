@@ -1,5 +1,5 @@
-"""`spacy project run smoke`: the main job's chain (sample -> explain -> synthesize -> pretrain -> train -> evaluate
--> package) on a two-label slice of SemEval with the embedded SmolLM2 and MiniLM, so the workflow cannot rot.
+"""`spacy project run smoke`: the main job's chain (sample -> explain -> synthesize -> pretrain -> train -> selftrain
+-> evaluate -> package) on a two-label slice of SemEval with the embedded SmolLM2 and MiniLM, so the workflow cannot rot.
 
 Runs in a temporary copy of the project (project.yml and configs/), reading SemEval from ../shared/data. A few
 minutes on 2 cores; CI=true turns missing data into a failure.
@@ -38,6 +38,7 @@ def test_smoke_workflow(tmp_path):
     assert support.is_file() and (run / "train" / "synthetic.spacy").is_file()
     assert (run / "explanations.jsonl").is_file()
     assert (run / "encoder" / "final" / "config.json").is_file()
+    assert (run / "selftrain" / "pseudo.spacy").is_file() and (run / "pipeline_selftrain" / "model-last").is_dir()
     metrics = json.loads((run / "metrics.json").read_text())
     assert 0.0 <= metrics["rel_macro_f"] <= 1.0
     wheels = list((project / "training" / "smoke" / "packages").glob("*/dist/*.whl"))

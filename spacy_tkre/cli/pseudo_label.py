@@ -25,6 +25,11 @@ def pseudo_label_command(
     the docs it is sure of to OUTPUT, to add to the gold training set. The entities are INPUT's ``doc.ents``."""
     extractor = load_pipeline(model).get_pipe("tkre_relation_extractor")
     docs = read_docbin_or_exit(input_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    if not docs:
+        msg.warn(f"{input_path} holds no docs: nothing to pseudo-label; {output_path} is written empty.")
+        DocBin().to_disk(output_path)
+        return
     try:
         result = pseudo_label(extractor, docs, min_score, per_label, batch_size)
     except ValueError as error:
@@ -34,6 +39,5 @@ def pseudo_label_command(
         msg.warn(f"Skipped {count} doc(s): {reason}")
     if not result.docs:
         msg.fail(f"No doc of {input_path} reached min_score {min_score}: lower --min-score.", exits=1)
-    output_path.parent.mkdir(parents=True, exist_ok=True)
     DocBin(docs=result.docs, store_user_data=True).to_disk(output_path)
     msg.good(f"{len(result.docs)} of {len(docs)} docs -> {output_path}")

@@ -22,14 +22,26 @@ def sample(
         help="Also write a K-shot dev set drawn from the docs not chosen, for choosing a recipe without the test set",
     ),
     dev_k: Optional[int] = typer.Option(None, "--dev-k", min=1, help="Examples per label in the dev set (default: --k)"),
+    rest_output: Optional[Path] = typer.Option(
+        None, "--rest-output", dir_okay=False,
+        help="Also write every doc not in the sample (or the dev set): text for self-training (pseudo-label)",
+    ),
 ) -> None:
     """Sample K examples per relation label, negative label included; warn about labels with fewer than K."""
     docs = read_docbin_or_exit(input_path)
     chosen, counts = sample_k_shot(docs, k, seed)
     _write(chosen, counts, k, seed, input_path, output_path)
+    taken = chosen
     if dev_output is not None:
         dev, dev_counts = sample_dev_set(docs, chosen, dev_k or k, seed)
         _write(dev, dev_counts, dev_k or k, seed, input_path, dev_output)
+        taken = chosen + dev
+    if rest_output is not None:
+        taken_ids = {id(doc) for doc in taken}
+        rest = [doc for doc in docs if id(doc) not in taken_ids]
+        rest_output.parent.mkdir(parents=True, exist_ok=True)
+        DocBin(docs=rest, store_user_data=True).to_disk(rest_output)
+        msg.good(f"The other {len(rest)} docs -> {rest_output}")
 
 
 def _write(chosen, counts: Dict[str, int], k: int, seed: int, input_path: Path, output_path: Path) -> None:
