@@ -234,3 +234,17 @@ def test_sentence_encoder_that_cannot_be_loaded_is_a_clear_error(tmp_path):
 
     with pytest.raises(ValueError, match="Cannot load the sentence encoder"):
         SentenceVectors(str(tmp_path))
+
+
+def test_two_tuned_generators_split_the_labels_exactly_once_and_never_their_own_types():
+    from spacy_tkre.dpo.label_split import labels_to_generate
+
+    labels = ["A(e1,e2)", "A(e2,e1)", "B(e1,e2)", "C(e1,e2)", "C(e2,e1)", "D(e1,e2)"]  # D: too rare for pairs
+    h0 = {"half": 0, "labels_trained": ["A(e1,e2)", "B(e1,e2)"], "generate_for": ["C(e1,e2)", "C(e2,e1)"]}
+    h1 = {"half": 1, "labels_trained": ["C(e1,e2)", "C(e2,e1)"], "generate_for": ["A(e1,e2)", "B(e1,e2)"]}
+    assert labels_to_generate(h0, labels) == ["C(e1,e2)", "C(e2,e1)", "D(e1,e2)"]
+    assert labels_to_generate(h1, labels) == ["A(e1,e2)", "A(e2,e1)", "B(e1,e2)"]  # A(e2,e1) had no pair: same type
+    every_pair = {"half": None, "labels_trained": ["A(e1,e2)", "B(e1,e2)", "C(e1,e2)"], "generate_for": []}
+    assert labels_to_generate(every_pair, labels) == ["D(e1,e2)"]
+    with pytest.raises(ValueError, match="lacks"):
+        labels_to_generate({"labels_trained": []}, labels)
