@@ -22,7 +22,8 @@ def dpo_command(
     learning_rate: Optional[float] = typer.Option(None, "--learning-rate", help="Overrides dpo.learning_rate"),
     half: Optional[int] = typer.Option(None, "--half", min=0, max=1, help="Train only on the pairs of this label half (see preference-pairs)"),
     gpu_id: int = typer.Option(-1, "--gpu-id", help="GPU to train on; -1: CPU"),
-    resume: bool = typer.Option(False, "--resume", help="Continue the run in OUTPUT_DIR from its last checkpoint"),
+    llm_config: Optional[Path] = typer.Option(None, "--llm-config", exists=True, dir_okay=False, help="Start from the model of this LLM config's synthesis component (its path; null: the embedded SmolLM2), instead of --model"),
+    resume: bool = typer.Option(False, "--resume", help="Continue the run in OUTPUT_DIR from its last checkpoint, if there is one"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where a .gguf model's Hugging Face copy is kept (default: the user cache)"),
 ) -> None:
     """Tune a causal LM on PAIRS with DPO (a frozen copy is the reference) and save it to OUTPUT_DIR, with its
@@ -39,7 +40,9 @@ def dpo_command(
         settings = _settings(config_path, overrides)
         every_pair = read_pairs(pairs_path)
         pairs = pairs_of_half(every_pair, half) if half is not None else every_pair
-        start = model_folder(model, cache_dir)
+        if model is not None and llm_config is not None:
+            raise ValueError("Give --model or --llm-config, not both.")
+        start = model_folder(configured_model(llm_config) if llm_config else model, cache_dir)
         from ..dpo.training import train_dpo
 
         msg.info(f"DPO on {len(pairs)} pairs from {start}: beta {settings.beta}, lr {settings.learning_rate}, {settings.epochs} epochs")
@@ -57,6 +60,14 @@ def dpo_command(
         msg.text(f"last logged step: loss {last['loss']:.4f}, reward margin {last['rewards/margins']:.4f}, accuracy {last['rewards/accuracies']:.2f}")
     if half is not None:
         msg.text(f"Trained on half {half}'s labels; synthesize with it for the others: {', '.join(unseen)}")
+
+
+def configured_model(llm_config: Path, component: str = "synthesis") -> Optional[str]:
+    """The ``path`` of the LLM config's local model (None: the embedded SmolLM2)."""
+    model = util.load_config(llm_config).get("components", {}).get(component, {}).get("model", {})
+    if model.get("@llm_models") != "spacy_tkre.LocalCausalLM.v1":
+        raise ValueError(f"{llm_config}'s {component} model is not spacy_tkre.LocalCausalLM.v1: give the model to tune with --model.")
+    return model.get("path")
 
 
 def _settings(config_path: Optional[Path], overrides: Dict[str, Any]) -> Any:

@@ -16,7 +16,9 @@ from ..dpo.pairs import write_pairs
 from ..dpo.self_pairs import self_pairs
 from ..llm.loading import load_part
 from ..llm.synthesis.run import gold_samples
+from ..llm.sentence_vectors import SentenceVectors
 from ..llm.validation import ConsistencyFilter, SampleValidator
+from ..models.encoder import DEFAULT_ENCODER
 from .app import app
 from .docbins import read_docbin_or_exit
 from .support_schema import support_schema
@@ -39,6 +41,7 @@ def preference_pairs_command(
     head_first: bool = typer.Option(False, "--head-first", help="Candidates whose head comes after the tail are invalid (SemEval), as in synthesize"),
     filter_model: Optional[Path] = typer.Option(None, "--filter-model", exists=True, help="Trained tkre pipeline whose consistency filter candidates must also pass (--source self)"),
     filter_threshold: float = typer.Option(0.5, "--filter-threshold", min=0.0, max=1.0, help="Least probability of the target label the filter accepts"),
+    encoder: str = typer.Option(DEFAULT_ENCODER, "--encoder", help="Sentence encoder (folder or packaged alias) whose similarity, with BLEU, picks the farthest valid candidate (--source self)"),
     seed: int = typer.Option(0, "--seed", help="Seed of the demonstration order, the rejected answers and the label halves"),
     code_path: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file with extra registered functions"),
 ) -> None:
@@ -72,7 +75,7 @@ def preference_pairs_command(
             validator = SampleValidator(
                 make_doc, schema, [doc.text for doc in support], head_first=head_first, consistency=consistency
             )
-            found, reasons = self_pairs(task, model, gold, validator, candidates, seed)
+            found, reasons = self_pairs(task, model, gold, validator, SentenceVectors(encoder), candidates, seed)
             pairs.extend(found)
             skipped.update(reasons)
     except ValueError as error:

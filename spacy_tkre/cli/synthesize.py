@@ -9,6 +9,7 @@ from spacy.tokens import DocBin
 from wasabi import msg
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL
+from ..dpo.label_split import labels_to_generate
 from ..llm.loading import cache_stats, load_llm_component
 from ..llm.synthesis.run import default_max_prompts, gold_samples, synthesize
 from ..llm.validation import ConsistencyFilter, SampleValidator
@@ -28,6 +29,7 @@ def synthesize_command(
     component: str = typer.Option("synthesis", "--component", help="The config's llm component to use"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Answer cache; default OUTPUT with suffix .cache. Rerun to resume."),
     labels: Optional[List[str]] = typer.Option(None, "--label", help="A label to synthesize; repeat for several (default: all in SUPPORT)"),
+    labels_from: Optional[Path] = typer.Option(None, "--labels-from", exists=True, dir_okay=False, help="A DPO-tuned generator's dpo_meta.json: synthesize only the labels it was not tuned on (see `dpo --half`)"),
     negative_label: str = typer.Option(DEFAULT_NEGATIVE_LABEL, "--negative-label", help="No-relation label, never synthesized"),
     max_prompts: Optional[int] = typer.Option(None, "--max-prompts", min=1, help="Prompts per label at most (default: 3x the minimum)"),
     batch_size: int = typer.Option(8, "--batch-size", min=1, help="Requests sent to the component together; a kill loses at most one batch"),
@@ -52,6 +54,16 @@ def synthesize_command(
         overrides[f"components.{component}.model.gpu_id"] = gpu_id
     support = read_docbin_or_exit(support_path)
     gold = gold_samples(support, negative_label)
+    if labels and labels_from:
+        msg.fail("Give --label or --labels-from, not both.", exits=1)
+    if labels_from:
+        try:
+            labels = labels_to_generate(srsly.read_json(labels_from), list(gold))
+        except ValueError as error:
+            msg.fail(f"{labels_from}: {error}", exits=1)
+        if not labels:
+            msg.fail(f"{labels_from} leaves no label of {support_path} to synthesize: its generator was tuned on them all.", exits=1)
+        msg.info(f"Labels the tuned generator was not trained on ({labels_from}): {', '.join(labels)}")
     if labels:
         missing = sorted(set(labels) - set(gold))
         if missing:

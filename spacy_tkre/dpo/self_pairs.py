@@ -4,8 +4,9 @@ For each label, the prompt synthesis asks first (the diverse prompt with up to `
 demonstrations, seeded order) is sampled ``candidates`` times. Every answer is parsed and validated
 (``llm/validation.py``: layout, schema, entities found in the context, copies and near copies of gold and
 accepted samples); its verdict is kept in the file. *chosen* is the valid answer farthest from the demonstrations
-and from the answers already chosen for the label (lowest BLEU against them, then lowest nearest word-sequence
-similarity), so DPO rewards correct *and* new samples; each invalid answer is a *rejected* one (``kind`` = its
+and from the answers already chosen for the label, so DPO rewards correct *and* new samples: lowest sum of its
+BLEU against them (word overlap) and its encoder similarity to the closest of them (meaning, which catches a
+paraphrase BLEU misses; ``sentence_vectors``), then lowest nearest word-sequence similarity; each invalid answer is a *rejected* one (``kind`` = its
 rejection reason). When every answer is valid, the one closest to the pool is rejected (``near_copy``). A prompt
 with no valid answer gives no pair (counted). Answers are not cached: a rerun samples again.
 """
@@ -16,6 +17,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 from spacy.tokens import Doc
 
 from ..llm.diversity import sentence_bleu, similarity, words
+from ..llm.sentence_vectors import SentenceVectors
 from ..llm.synthesis.parser import parse_samples
 from ..llm.synthesis.requests import Sample
 from ..llm.synthesis.task import RelationSynthesisTask
@@ -33,32 +35,37 @@ def self_pairs(
     model: Callable[[List[List[str]]], List[List[str]]],
     gold: Dict[str, List[Sample]],
     validator: SampleValidator,
+    encoder: SentenceVectors,
     candidates: int,
     seed: int,
 ) -> Tuple[List[Pair], Counter]:
-    """``(pairs, skipped)`` from ``candidates`` answers of ``model`` (a spacy-llm model) per label's prompt."""
+    """``(pairs, skipped)`` from ``candidates`` answers of ``model`` (a spacy-llm model) per label's prompt;
+    ``encoder`` gives the sentence vectors that measure how close a valid answer is to the pool."""
     halves = label_halves(list(gold), seed)
     pairs: List[Pair] = []
     skipped: Counter = Counter()
-    chosen_so_far: Dict[str, List[List[str]]] = {}
+    chosen_so_far: Dict[str, List[str]] = {}
     for label, samples in progress(list(gold.items()), desc="Sampling candidates", unit=" labels"):
         order = list(samples)
         random.Random(f"{seed}:{label}").shuffle(order)
         demonstrations = order[: task.max_demonstrations]
         prompt = task.prompt(label, demonstrations, validator.schema[label]["head"], validator.schema[label]["tail"])
         answers = list(model([[prompt] * candidates]))[0]
-        pool = [words(d["context"]) for d in demonstrations] + chosen_so_far.setdefault(label, [])
-        judged = [_judge(answer, label, validator, pool) for answer in answers]
-        valid = sorted((c for c in judged if c["verdict"] == "valid"), key=lambda c: (c["bleu"], c["similarity"]))
+        pool = [d["context"] for d in demonstrations] + chosen_so_far.setdefault(label, [])
+        judged = [_judge(answer, label, validator, [words(text) for text in pool]) for answer in answers]
+        valid = [c for c in judged if c["verdict"] == "valid"]
+        for candidate, closest in zip(valid, encoder.closest([c["doc"].text for c in valid], pool)):
+            candidate["encoder_similarity"] = round(closest, 4)
+        valid.sort(key=lambda c: (c["bleu"] + c["encoder_similarity"], c["similarity"]))
         if not valid:
             skipped["prompt with no valid candidate"] += 1
             continue
         best = valid[0]
-        chosen_so_far[label].append(words(best["doc"].text))
+        chosen_so_far[label].append(best["doc"].text)
         losers = [c for c in judged if c["verdict"] != "valid"] or ([valid[-1]] if len(valid) > 1 else [])
         if not losers:
             skipped["prompt with a single candidate"] += 1
-        verdicts = [{key: c[key] for key in ("answer", "verdict", "bleu", "similarity")} for c in judged]
+        verdicts = [{key: c[key] for key in ("answer", "verdict", "bleu", "similarity", "encoder_similarity")} for c in judged]
         for loser in losers:
             kind = loser["verdict"] if loser["verdict"] != "valid" else NEAR_COPY
             if loser["answer"].strip() == best["clean"].strip():
@@ -68,7 +75,9 @@ def self_pairs(
                 "prompt": prompt, "chosen": best["clean"], "rejected": loser["answer"], "label": label, "kind": kind,
                 "source": "self", "half": halves[label], "n_demonstrations": len(demonstrations),
                 "scores": {"chosen_bleu": best["bleu"], "chosen_similarity": best["similarity"],
-                           "rejected_bleu": loser["bleu"], "rejected_similarity": loser["similarity"]},
+                           "chosen_encoder_similarity": best["encoder_similarity"],
+                           "rejected_bleu": loser["bleu"], "rejected_similarity": loser["similarity"],
+                           "rejected_encoder_similarity": loser["encoder_similarity"]},
                 "candidates": verdicts,
             })
     return pairs, skipped
@@ -79,11 +88,13 @@ def _judge(answer: str, label: str, validator: SampleValidator, pool: Sequence[L
     A valid answer is also rewritten in the sample layout (``clean``): a chosen answer holds that one sample."""
     parsed = parse_samples(answer)
     if not parsed["samples"]:
-        return {"answer": answer, "verdict": next(iter(parsed["problems"])), "bleu": None, "similarity": None}
+        return {"answer": answer, "verdict": next(iter(parsed["problems"])), "bleu": None, "similarity": None,
+                "encoder_similarity": None}
     try:
         doc: Doc = validator.validate(parsed["samples"][0], label)
     except Rejected as rejection:
-        return {"answer": answer, "verdict": rejection.reason, "bleu": None, "similarity": None}
+        return {"answer": answer, "verdict": rejection.reason, "bleu": None, "similarity": None,
+                "encoder_similarity": None}
     tokens = words(doc.text)
     relation = doc._.relations[0]
     clean = render_sample({"context": doc.text, "head": relation.head.text, "head_type": relation.head.label_,

@@ -7,6 +7,8 @@ also learns to stop after its sample. This module imports torch, transformers an
 run starts.
 """
 import copy
+import hashlib
+import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -25,6 +27,7 @@ CHECKPOINTS = "checkpoints"
 LOG_FILE = "dpo_log.json"
 CURVES_FILE = "dpo_curves.png"
 META_FILE = "dpo_meta.json"
+RUN_FILE = "dpo_run.json"
 
 
 def last_checkpoint(output_dir: Path) -> Optional[Path]:
@@ -36,14 +39,15 @@ def last_checkpoint(output_dir: Path) -> Optional[Path]:
 
 def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DPOSettings, resume: bool, use_cpu: bool, meta: Dict[str, Any]) -> Dict[str, Any]:
     """Train, save the tuned model, its tokenizer, the log, the curves and ``meta`` into ``output_dir``; returns
-    the last logged metrics. ``resume`` continues from the newest checkpoint (an error if there is none)."""
+    the last logged metrics. ``resume`` continues from the newest checkpoint when there is one (else starts), as
+    ``pretrain --resume`` does, so a workflow can always pass it; the checkpoints must come from the same pairs,
+    start model and settings."""
     if not use_cpu and not torch.cuda.is_available():
         raise ValueError("A GPU was requested but torch sees no CUDA device: use --gpu-id -1 to train on the CPU.")
     checkpoint = last_checkpoint(output_dir)
-    if resume and checkpoint is None:
-        raise ValueError(f"--resume was given but {output_dir / CHECKPOINTS} holds no checkpoint: run without --resume.")
     if not resume and checkpoint is not None:
         raise ValueError(f"{output_dir} already holds checkpoints of a run: add --resume to continue it, or use another OUTPUT_DIR.")
+    _check_same_run(output_dir, {"pairs": _digest(pairs), "model": str(model_dir), "settings": settings.as_dict()}, checkpoint)
     torch.manual_seed(settings.seed)
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     if tokenizer.pad_token is None:  # GGUF tokenizers often have none; padding is masked out anyway
@@ -78,7 +82,7 @@ def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DP
         processing_class=tokenizer,
         callbacks=[ProgressCallback()],
     )
-    trainer.train(resume_from_checkpoint=str(checkpoint) if resume else None)
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint is not None else None)
     output_dir.mkdir(parents=True, exist_ok=True)
     trainer.save_model(str(output_dir))
     tokenizer.save_pretrained(str(output_dir))
@@ -88,6 +92,23 @@ def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DP
     srsly.write_json(output_dir / META_FILE, {**meta, "settings": settings.as_dict(), "steps": trainer.state.global_step})
     logged = [row for row in history if "rewards/margins" in row]
     return logged[-1] if logged else {}
+
+
+def _digest(pairs: List[Pair]) -> str:
+    return hashlib.sha256(json.dumps([[p["prompt"], p["chosen"], p["rejected"]] for p in pairs]).encode("utf8")).hexdigest()
+
+
+def _check_same_run(output_dir: Path, run: Dict[str, Any], checkpoint: Optional[Path]) -> None:
+    """Record what the run trains on (``run.json``); a resumed run whose pairs, start model or settings changed
+    would silently keep training the old run, so that is an error."""
+    path = output_dir / RUN_FILE
+    if checkpoint is not None and path.exists() and srsly.read_json(path) != run:
+        raise ValueError(
+            f"The checkpoints in {output_dir} come from other pairs, another start model or other settings "
+            f"(see {path}): delete {output_dir} to start this run over, or use another OUTPUT_DIR."
+        )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    srsly.write_json(path, run)
 
 
 def training_rows(pairs: List[Pair], chat: bool) -> List[Dict[str, Any]]:

@@ -94,6 +94,9 @@ def test_killed_run_resumes_from_its_last_checkpoint(tiny_llama_dir, tmp_path):
     assert steps == list(range(1, 21))  # half 0: 20 pairs, batch 1; steps before the kill kept, none repeated
     meta = json.loads((out / "dpo_meta.json").read_text())
     assert meta["steps"] == 20 and meta["labels_trained"] == ["R"] and meta["generate_for"] == ["S"]
+    write_pairs(pairs_path, PAIRS * 11)
+    changed = subprocess.run(command + ["--resume"], env=env, capture_output=True, text=True)
+    assert changed.returncode == 1 and "come from other pairs" in " ".join(changed.stdout.split())
 
 
 def test_folder_without_tokenizer_is_refused_with_the_fix(tiny_llama_dir, tmp_path):
@@ -113,11 +116,19 @@ def test_command_refuses_bad_pairs_before_loading_a_model(tiny_llama_dir, tmp_pa
     assert result.exit_code == 1 and problem in " ".join(result.output.split())
 
 
-def test_resume_without_a_checkpoint_is_an_error(tiny_llama_dir, tmp_path):
-    pairs_path = tmp_path / "pairs.jsonl"
+def test_resume_without_a_checkpoint_starts_the_run_from_the_model_of_the_llm_config(tiny_llama_dir, tmp_path):
+    """What a workflow does: always --resume, the start model read from the LLM config."""
+    pairs_path, out = tmp_path / "pairs.jsonl", tmp_path / "out"
     write_pairs(pairs_path, PAIRS)
-    result = CliRunner().invoke(app, ["dpo", str(pairs_path), str(tmp_path / "out"), "--model", str(tiny_llama_dir), "--resume"])
-    assert result.exit_code == 1 and "holds no checkpoint" in " ".join(result.output.split())
+    llm_config = tmp_path / "llm.cfg"
+    llm_config.write_text('[components]\n\n[components.synthesis]\n\n[components.synthesis.model]\n@llm_models = "spacy_tkre.LocalCausalLM.v1"\n'
+                          f'path = "{tiny_llama_dir}"\n')
+    result = CliRunner().invoke(app, ["dpo", str(pairs_path), str(out), "--llm-config", str(llm_config), "--resume", "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "dpo_meta.json").read_text())
+    assert meta["base_model"] == str(tiny_llama_dir) and meta["steps"] == 1
+    both = CliRunner().invoke(app, ["dpo", str(pairs_path), str(out), "--llm-config", str(llm_config), "--model", str(tiny_llama_dir)])
+    assert both.exit_code == 1 and "not both" in both.output
 
 
 def test_shipped_config_gives_the_documented_defaults_and_options_override_them():

@@ -151,8 +151,9 @@ def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_pat
     assert "the head is a cause" in written[0]["prompt"]  # the config's label definitions reach the prompt
 
 
-def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_every_verdict():
+def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_every_verdict(tiny_encoder_dir):
     from spacy_tkre.dpo.self_pairs import self_pairs
+    from spacy_tkre.llm.sentence_vectors import SentenceVectors
     from spacy_tkre.llm.validation import SampleValidator
 
     gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
@@ -171,7 +172,7 @@ def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_ever
 
     validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
     task = make_relation_synthesis_task(style="diverse", max_demonstrations=3)
-    pairs, skipped = self_pairs(task, model, gold, validator, candidates=5, seed=0)
+    pairs, skipped = self_pairs(task, model, gold, validator, SentenceVectors(str(tiny_encoder_dir)), candidates=5, seed=0)
     assert len(asked) == 1 and len(asked[0]) == 5 and asked[0][0].count("Context:") == 3
     assert not skipped
     assert {pair["chosen"] for pair in pairs} == {
@@ -184,10 +185,13 @@ def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_ever
     verdicts = [c["verdict"] for c in pairs[0]["candidates"]]
     assert verdicts == ["near duplicate of a gold sample", "valid", "valid", "no sample found in the response", "tail not found in context"]
     assert all(pair["source"] == "self" and pair["candidates"] == pairs[0]["candidates"] for pair in pairs)
+    encoder_scores = [c["encoder_similarity"] for c in pairs[0]["candidates"]]
+    assert encoder_scores[0] is None and encoder_scores[3] is None and -1.0 <= encoder_scores[1] <= 1.0
 
 
-def test_self_pairs_reject_the_closest_valid_answer_when_all_are_valid():
+def test_self_pairs_reject_the_closest_valid_answer_when_all_are_valid(tiny_encoder_dir):
     from spacy_tkre.dpo.self_pairs import self_pairs
+    from spacy_tkre.llm.sentence_vectors import SentenceVectors
     from spacy_tkre.llm.validation import SampleValidator
 
     gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
@@ -197,6 +201,71 @@ def test_self_pairs_reject_the_closest_valid_answer_when_all_are_valid():
     ]
     validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
     task = make_relation_synthesis_task(style="diverse")
-    pairs, _ = self_pairs(task, lambda prompts: [answers], gold, validator, candidates=2, seed=0)
+    encoder = SentenceVectors(str(tiny_encoder_dir))
+    pairs, _ = self_pairs(task, lambda prompts: [answers], gold, validator, encoder, candidates=2, seed=0)
     assert len(pairs) == 1 and pairs[0]["kind"] == "near_copy" and pairs[0]["rejected"] == answers[0]
     assert pairs[0]["scores"]["rejected_bleu"] > pairs[0]["scores"]["chosen_bleu"]
+
+
+class _MeaningOf:
+    """Sentence vectors stand-in with known closeness: texts naming ``word`` mean the same as the pool."""
+
+    def __init__(self, word):
+        self.word = word
+
+    def closest(self, texts, pool):
+        return [0.95 if self.word in text else 0.1 for text in texts]
+
+
+def test_self_pairs_reject_a_paraphrase_that_bleu_alone_would_choose():
+    """Two valid answers with no word in common with the pool: BLEU ties, encoder similarity decides."""
+    from spacy_tkre.dpo.self_pairs import self_pairs
+    from spacy_tkre.llm.validation import SampleValidator
+
+    gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
+    answers = [
+        "Context: A spoke of the old bicycle snapped.\nHead Entity: spoke\nTail Entity: bicycle",
+        "Context: A spoke of the old tricycle snapped.\nHead Entity: spoke\nTail Entity: tricycle",
+    ]
+    validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
+    task = make_relation_synthesis_task(style="diverse")
+    for paraphrase, kept in ((" bicycle", answers[1]), ("tricycle", answers[0])):
+        pairs, _ = self_pairs(task, lambda prompts: [answers], gold, validator, _MeaningOf(paraphrase), candidates=2, seed=0)
+        assert len(pairs) == 1 and pairs[0]["kind"] == "near_copy"
+        assert pairs[0]["chosen"].startswith(kept.split("\n")[0]) and pairs[0]["rejected"] != kept
+        assert pairs[0]["scores"]["chosen_encoder_similarity"] == 0.1
+        assert pairs[0]["scores"]["rejected_encoder_similarity"] == 0.95
+
+
+def test_sentence_vectors_are_unit_length_and_closest_finds_a_copy(tiny_encoder_dir):
+    from spacy_tkre.llm.sentence_vectors import SentenceVectors
+
+    encoder = SentenceVectors(str(tiny_encoder_dir), batch_size=2)
+    texts = ["The storm caused a flood.", "A wheel is part of a car.", "Bread is made by bakers."]
+    vectors = encoder(texts)
+    assert tuple(vectors.shape) == (3, 32)
+    assert vectors.norm(dim=1).sub(1.0).abs().max().item() < 1e-5
+    closest = encoder.closest([texts[1], "Something else entirely."], texts)
+    assert abs(closest[0] - 1.0) < 1e-5 and closest[1] < 1.0
+    assert encoder.closest(texts[:1], []) == [0.0] and encoder.closest([], texts) == []
+
+
+def test_sentence_encoder_that_cannot_be_loaded_is_a_clear_error(tmp_path):
+    from spacy_tkre.llm.sentence_vectors import SentenceVectors
+
+    with pytest.raises(ValueError, match="Cannot load the sentence encoder"):
+        SentenceVectors(str(tmp_path))
+
+
+def test_two_tuned_generators_split_the_labels_exactly_once_and_never_their_own_types():
+    from spacy_tkre.dpo.label_split import labels_to_generate
+
+    labels = ["A(e1,e2)", "A(e2,e1)", "B(e1,e2)", "C(e1,e2)", "C(e2,e1)", "D(e1,e2)"]  # D: too rare for pairs
+    h0 = {"half": 0, "labels_trained": ["A(e1,e2)", "B(e1,e2)"], "generate_for": ["C(e1,e2)", "C(e2,e1)"]}
+    h1 = {"half": 1, "labels_trained": ["C(e1,e2)", "C(e2,e1)"], "generate_for": ["A(e1,e2)", "B(e1,e2)"]}
+    assert labels_to_generate(h0, labels) == ["C(e1,e2)", "C(e2,e1)", "D(e1,e2)"]
+    assert labels_to_generate(h1, labels) == ["A(e1,e2)", "A(e2,e1)", "B(e1,e2)"]  # A(e2,e1) had no pair: same type
+    every_pair = {"half": None, "labels_trained": ["A(e1,e2)", "B(e1,e2)", "C(e1,e2)"], "generate_for": []}
+    assert labels_to_generate(every_pair, labels) == ["D(e1,e2)"]
+    with pytest.raises(ValueError, match="lacks"):
+        labels_to_generate({"labels_trained": []}, labels)

@@ -203,6 +203,24 @@ def test_synthesize_rejects_unknown_label(workdir):
     assert "founded" in result.output
 
 
+def test_synthesize_labels_from_a_tuned_generator_keeps_the_labels_it_was_not_tuned_on(workdir):
+    meta = workdir / "dpo_meta.json"
+    srsly.write_json(meta, {"half": 0, "labels_trained": ["lives_in"], "generate_for": ["works_for"]})
+    output, report = workdir / "split.spacy", workdir / "split.json"
+    invoke("synthesize", workdir / "batch.cfg", workdir / "support.spacy", output, "--per-label", 2, "--report", report,
+           "--labels-from", meta)
+    assert list(srsly.read_json(report)["labels"]) == ["works_for"]
+    samples = read_samples(output)
+    assert samples and {relation[-1] for _, relations in samples for relation in relations} == {"works_for"}
+    both = CliRunner().invoke(app, ["synthesize", str(workdir / "batch.cfg"), str(workdir / "support.spacy"), str(output),
+                                    "--labels-from", str(meta), "--label", "lives_in", "--code", str(HERE)])
+    assert both.exit_code == 1 and "not both" in both.output
+    srsly.write_json(meta, {"half": None, "labels_trained": ["lives_in", "works_for"], "generate_for": []})
+    none_left = CliRunner().invoke(app, ["synthesize", str(workdir / "batch.cfg"), str(workdir / "support.spacy"),
+                                         str(output), "--labels-from", str(meta), "--code", str(HERE)])
+    assert none_left.exit_code == 1 and "tuned on them all" in " ".join(none_left.output.split())
+
+
 def test_explain_writes_jsonl_for_pretraining(workdir):
     output, report = workdir / "explanations.jsonl", workdir / "report.json"
     invoke("explain", workdir / "batch.cfg", workdir / "support.spacy", output, "--per-label", 2, "--report", report)
