@@ -50,7 +50,7 @@ def scores_for(nlp, examples: List[Example], predictions, decision: str, thresho
 
 
 def plot(rows: List[Dict], output: Path, title: str) -> None:
-    plt.figure(figsize=(6, 3.5))
+    plt.figure(figsize=(7, 3.8))
     for decision, style in (("argmax", "--"), ("best_positive", "-")):
         mine = [row for row in rows if row["decision"] == decision]
         thresholds = [row["threshold"] for row in mine]
@@ -60,7 +60,7 @@ def plot(rows: List[Dict], output: Path, title: str) -> None:
                  marker=".", label=f"{decision}: micro F1, gold entities")
     plt.xlabel("threshold")
     plt.ylabel("strict relation F1 (%)")
-    plt.title(title, fontsize=9)
+    plt.title(title, fontsize=8)
     plt.legend(fontsize=7)
     plt.tight_layout()
     plt.savefig(output.with_suffix(".png"), dpi=120)
