@@ -48,8 +48,13 @@ def main(
     train_seconds: float = typer.Option(0.0, help="Wall time of the training run, recorded as given"),
     batch_size: int = typer.Option(64),
     results: Path = typer.Option(Path("bench/results/results.jsonl")),
+    decision: str = typer.Option("", help="Override the extractor's decision rule (argmax, best_positive), e.g. as chosen on dev by bench.conll04_decision"),
+    threshold: float = typer.Option(-1.0, help="Override the extractor's threshold (with --decision)"),
 ) -> None:
     nlp = spacy.load(pipeline)
+    extractor_cfg = nlp.get_pipe(EXTRACTOR).cfg
+    if decision:
+        extractor_cfg.update(decision=decision, threshold=threshold if threshold >= 0 else extractor_cfg["threshold"])
     start = time.perf_counter()
     raw = list(Corpus(data)(nlp))
     joint_docs_per_s = run(nlp, raw, batch_size)
@@ -68,7 +73,8 @@ def main(
         "ner_docs_per_s": round(ner_docs_per_s, 1),
     }
     record = make_record("conll04", variant, metrics, time.perf_counter() - start, test_docs=len(raw),
-                         pipeline=pipeline, pipe_names=nlp.pipe_names, train_seconds=train_seconds)
+                         pipeline=pipeline, pipe_names=nlp.pipe_names, train_seconds=train_seconds,
+                         decision=extractor_cfg.get("decision", "argmax"), threshold=extractor_cfg["threshold"])
     append_record(results, record)
     save_result(
         record, output,

@@ -47,6 +47,7 @@ dropout = 0.1
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 MISSING = -1
+DECISIONS = ("argmax", "best_positive")
 
 
 @Language.factory(
@@ -58,6 +59,9 @@ MISSING = -1
         "labels": [],
         "negative_label": DEFAULT_NEGATIVE_LABEL,
         "threshold": 0.0,
+        "decision": "argmax",
+        "negative_weight": 1.0,
+        "learn_rate_scale": 1.0,
         "schema": {},
         "candidates": {"@misc": "spacy_tkre.entity_pairs.v1"},
         "scorer": {"@scorers": "spacy_tkre.relation_scorer.v1"},
@@ -71,13 +75,24 @@ def make_relation_extractor(
     labels: List[str],
     negative_label: str,
     threshold: float,
+    decision: str,
+    negative_weight: float,
+    learn_rate_scale: float,
     schema: Schema,
     candidates: CandidateGenerator,
     scorer: Optional[Callable],
 ) -> "RelationExtractor":
-    """Relation extraction between ``doc.ents``; ``schema`` maps a label to allowed ``head``/``tail`` entity types."""
+    """Relation extraction between ``doc.ents``; ``schema`` maps a label to allowed ``head``/``tail`` entity types.
+
+    ``decision``: ``argmax`` keeps a pair's most probable allowed label unless it is the negative one or its
+    probability is below ``threshold``; ``best_positive`` keeps its most probable allowed relation label whenever
+    that probability reaches ``threshold`` (in (0, 1]), even if the negative label is more probable, for data where
+    negatives dominate the candidates and the argmax under-predicts. ``negative_weight`` scales the loss of pairs
+    whose gold label is the negative one. ``learn_rate_scale`` multiplies the optimizer's learning rate for the
+    component's own thinc weights (the pair classifier); a transformer, its own or a shared one, keeps the base rate."""
     return RelationExtractor(
         nlp.vocab, model, name, labels=labels, negative_label=negative_label, threshold=threshold,
+        decision=decision, negative_weight=negative_weight, learn_rate_scale=learn_rate_scale,
         schema=schema, candidates=candidates, scorer=scorer,
     )
 
@@ -92,12 +107,23 @@ class RelationExtractor(TrainablePipe):
         labels: List[str] = [],
         negative_label: str = DEFAULT_NEGATIVE_LABEL,
         threshold: float = 0.0,
+        decision: str = "argmax",
+        negative_weight: float = 1.0,
+        learn_rate_scale: float = 1.0,
         schema: Schema = {},
         candidates: CandidateGenerator,
         scorer: Optional[Callable] = None,
     ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold}.")
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {list(DECISIONS)}, got {decision!r}.")
+        if decision == "best_positive" and threshold == 0.0:
+            raise ValueError("decision 'best_positive' with threshold 0 would keep a relation for every candidate "
+                             "pair: set a threshold in (0, 1], e.g. 0.3.")
+        if negative_weight <= 0.0 or learn_rate_scale <= 0.0:
+            raise ValueError(f"negative_weight and learn_rate_scale must be positive, got {negative_weight} and "
+                             f"{learn_rate_scale}.")
         self.vocab = vocab
         self.model = model
         self.name = name
@@ -107,6 +133,9 @@ class RelationExtractor(TrainablePipe):
             "labels": list(labels),
             "negative_label": negative_label,
             "threshold": threshold,
+            "decision": decision,
+            "negative_weight": negative_weight,
+            "learn_rate_scale": learn_rate_scale,
             "schema": {label: dict(allowed) for label, allowed in schema.items()},
         }
         self.skipped: Counter = Counter()
@@ -197,28 +226,31 @@ class RelationExtractor(TrainablePipe):
         return [scores[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
 
     def set_annotations(self, docs: Iterable[Doc], predictions: RelationOutput) -> None:
-        """Keep, per pair, the most probable label the schema allows; store it unless it is the negative label
-        or its probability is below ``threshold``."""
+        """Keep, per pair, the label ``decision`` picks (see the factory) if its probability reaches ``threshold``."""
         pairs_per_doc, scores = predictions
         scores = self.model.ops.to_numpy(scores)
+        with_negative = self.cfg.get("decision", "argmax") == "argmax"
         row = 0
         for doc, pairs in zip(docs, pairs_per_doc):
             relations = []
             for head, tail in pairs:
-                label, score = self._best_label(scores[row], head, tail)
+                label, score = self._best_label(scores[row], head, tail, with_negative)
                 row += 1
                 if label != self.negative_label and score >= self.cfg["threshold"]:
                     relations.append(Relation(head, tail, label, score))
             set_relations(doc, relations)
 
-    def _best_label(self, row: numpy.ndarray, head, tail) -> Tuple[str, float]:
+    def _best_label(self, row: numpy.ndarray, head, tail, with_negative: bool = True) -> Tuple[str, float]:
+        """The most probable label the schema allows for the pair, the negative label among them or not."""
         labels = self.labels
-        order = numpy.argsort(-row)
-        for index in order:
+        for index in numpy.argsort(-row):
             label = labels[index]
-            if label == self.negative_label or schema_allows(self.cfg["schema"], label, head, tail):
+            if label == self.negative_label:
+                if with_negative:
+                    return label, float(row[index])
+            elif schema_allows(self.cfg["schema"], label, head, tail):
                 return label, float(row[index])
-        raise AssertionError("the negative label is always allowed")
+        return self.negative_label, 0.0
 
     def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd: Optional[Optimizer] = None, losses: Optional[Dict[str, float]] = None) -> Dict[str, float]:
         examples = list(examples)
@@ -240,10 +272,25 @@ class RelationExtractor(TrainablePipe):
         losses[self.name] += loss
         return losses
 
+    def finish_update(self, sgd: Optimizer) -> None:
+        """As spaCy's, with the component's own thinc weights at ``learn_rate_scale`` times the learning rate; a
+        PyTorch shim (the transformer) updates itself at the base rate."""
+        scale = self.cfg.get("learn_rate_scale", 1.0)
+        if scale == 1.0:
+            return super().finish_update(sgd)
+        for node in self.model.walk():
+            for shim in node.shims:
+                shim.finish_update(sgd)
+            for name in node.param_names:
+                if node.has_grad(name):
+                    param, _ = sgd((node.id, name), node.get_param(name), node.get_grad(name), lr_scale=scale)
+                    node.set_param(name, param)
+
     def get_loss(self, examples: Iterable[Example], predictions: RelationOutput) -> Tuple[float, Floats2d]:
         """Cross-entropy against the gold label of each candidate pair: its label in the reference's
         ``doc._.relations`` or the negative label. Gold labels the component does not know are counted in
-        ``self.skipped`` and left out of the loss."""
+        ``self.skipped`` and left out of the loss. Pairs whose gold label is the negative one weigh
+        ``negative_weight``."""
         pairs_per_doc, scores = predictions
         index = {label: i for i, label in enumerate(self.labels)}
         truths = []
@@ -258,8 +305,14 @@ class RelationExtractor(TrainablePipe):
                     self.skipped["unknown gold label " + label] += 1
                 truths.append(index.get(label, MISSING))
             self.skipped["gold pair not a candidate"] += len(set(gold) - candidate_keys)
+        truths = numpy.asarray(truths, dtype="i")
         loss_fn = CategoricalCrossentropy(normalize=True, missing_value=MISSING)
-        d_scores, loss = loss_fn(scores, self.model.ops.asarray1i(numpy.asarray(truths, dtype="i")))
+        d_scores, loss = loss_fn(scores, self.model.ops.asarray1i(truths))
+        negative_weight = self.cfg.get("negative_weight", 1.0)
+        if negative_weight != 1.0:
+            weights = numpy.where(truths == index[self.negative_label], negative_weight, 1.0).astype("f")
+            d_scores = d_scores * self.model.ops.asarray2f(weights[:, None])
+            loss = (d_scores ** 2).sum()  # thinc's own measure of the loss, from the weighted gradient
         return float(loss), d_scores
 
     def _warn_if_entities_missing(self, examples: List[Example]) -> None:
