@@ -24,7 +24,7 @@ from .episodes import squared_distances
 from .relations import get_relations, relation_key
 from .representations import encode_relations
 
-# Chosen on a SemEval K-shot dev set drawn from the train pool, disjoint from the support set (bench/new_labels.py).
+# The temperature bench/new_labels.py tries first; it chooses one per run on a K-shot dev set (see its report).
 DEFAULT_TEMPERATURE = 0.1
 NO_ENTITIES = "doc without entities"
 NO_PAIRS = "doc without an entity pair"
