@@ -154,3 +154,15 @@ def test_k_samples_examples_per_label(trained, annotated_doc, tmp_path):
     assert result.exit_code == 0, result.output
     prototypes = spacy.load(tmp_path / "out").get_pipe("tkre_relation_extractor").prototypes
     assert dict(zip(prototypes.labels, prototypes.counts))["born_in"] == 1
+
+
+def test_combine_gives_new_labels_their_share_and_the_head_the_rest():
+    from spacy_tkre.prototypes import LabelPrototypes
+
+    prototypes = LabelPrototypes(["Other", "a", "new"], ["new"], numpy.asarray([[0, 0], [1, 0], [0, 1]], dtype="f"),
+                                 [1, 1, 1], temperature=0.1)
+    head = numpy.asarray([[0.2, 0.8], [0.6, 0.4]], dtype="f")  # columns: a, Other (the head's own order)
+    rows = prototypes.combine(head, numpy.asarray([[0, 0.95], [0.9, 0]], dtype="f"))
+    assert numpy.allclose(rows.sum(axis=1), 1.0, atol=1e-6)
+    assert rows[0].argmax() == 2 and rows[1].argmax() == 0  # near the new prototype; near the anchor of a
+    assert numpy.allclose(rows[1, 0] / rows[1, 1], 0.6 / 0.4)  # the trained labels keep the head's proportions
