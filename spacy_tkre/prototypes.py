@@ -24,8 +24,10 @@ from .episodes import squared_distances
 from .relations import get_relations, relation_key
 from .representations import encode_relations
 
-# The temperature bench/new_labels.py tries first; it chooses one per run on a K-shot dev set (see its report).
-DEFAULT_TEMPERATURE = 0.1
+# Chosen on a SemEval K=8 dev set drawn from the train pool, disjoint from the support set (bench/new_labels.py, seed
+# 13, dev macro-F1): 0.01 and 0.03 45.91, 0.1 40.94, 0.3 33.66, 1.0 29.57. So small that in practice a new label
+# wins exactly when its prototype is the nearest of all.
+DEFAULT_TEMPERATURE = 0.01
 NO_ENTITIES = "doc without entities"
 NO_PAIRS = "doc without an entity pair"
 
