@@ -55,6 +55,12 @@ def draw_episodes(labels: Sequence[str], n_way: int, k_shot: int, queries: int, 
     return Episodes(n_way, k_shot, queries, seed, drawn)
 
 
+def squared_distances(queries: numpy.ndarray, prototypes: numpy.ndarray) -> numpy.ndarray:
+    """Squared Euclidean distance of each query (row) to each prototype (column): the nearest-prototype metric of
+    episodes and of the component's prototype labels (``spacy_tkre.prototypes``)."""
+    return ((queries[:, None, :] - prototypes[None, :, :]) ** 2).sum(axis=-1)
+
+
 def score_episodes(vectors: numpy.ndarray, episodes: Episodes) -> EpisodeResult:
     """Classify each query by squared Euclidean distance to the prototypes (only the drawn rows of ``vectors`` are
     read). Accuracy is averaged over episodes; ``ci95`` is the half-width of the normal 95% interval over the
@@ -64,7 +70,7 @@ def score_episodes(vectors: numpy.ndarray, episodes: Episodes) -> EpisodeResult:
         prototypes = numpy.stack([vectors[rows[:k_shot]].mean(axis=0) for rows in episode])
         query_rows = [row for rows in episode for row in rows[k_shot:]]
         query_truth = [class_index for class_index, rows in enumerate(episode) for _ in rows[k_shot:]]
-        distances = ((vectors[query_rows][:, None, :] - prototypes[None, :, :]) ** 2).sum(axis=-1)
+        distances = squared_distances(vectors[query_rows], prototypes)
         accuracies.append(float((distances.argmin(axis=1) == numpy.asarray(query_truth)).mean()))
     n = len(accuracies)
     ci95 = 1.96 * float(numpy.std(accuracies, ddof=1)) / math.sqrt(n) if n > 1 else 0.0

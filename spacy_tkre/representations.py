@@ -1,7 +1,7 @@
 """Pair representations from a trained pipeline or a bare encoder folder: the vectors the classifier sees, used
 for prototypes (few-shot episodes) without training a classifier."""
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 import numpy
 import spacy
@@ -63,13 +63,22 @@ def relation_pairs(doc: Doc) -> List[Pair]:
     return [(relation.head, relation.tail) for relation in get_relations(doc)]
 
 
-def encode_relations(representation: Model, docs: Sequence[Doc], batch_size: int = 64) -> numpy.ndarray:
-    """One vector per doc: the representation of its first annotated relation (FewRel docs hold exactly one)."""
+def first_relation(doc: Doc) -> List[Pair]:
+    """The (head, tail) of the doc's first annotated relation (FewRel docs hold exactly one)."""
+    return relation_pairs(doc)[:1]
+
+
+def encode_relations(
+    representation: Model, docs: Sequence[Doc], batch_size: int = 64,
+    pairs_of: Callable[[Doc], List[Pair]] = first_relation,
+) -> numpy.ndarray:
+    """The vectors of the pairs ``pairs_of`` gives for each doc, docs one after the other: by default one per doc,
+    its first annotated relation."""
     rows = []
     batches = minibatch(docs, batch_size)
     for batch in progress(batches, total=-(-len(docs) // batch_size), desc="encoding pairs"):
-        pairs = [relation_pairs(doc)[:1] for doc in batch]
+        pairs = [pairs_of(doc) for doc in batch]
         if any(not p for p in pairs):
-            raise ValueError("Every doc to encode needs an annotated relation (doc._.relations).")
+            raise ValueError("Every doc to encode needs a pair to encode (an annotated relation in doc._.relations).")
         rows.append(representation.ops.to_numpy(representation.predict((list(batch), pairs))))
     return numpy.concatenate(rows) if rows else numpy.zeros((0, 0), dtype="f")

@@ -47,6 +47,10 @@ NOT_RUN = {
     "# 1. pairs from the gold support set": "DPO of the 135M generator: tens of minutes on a CPU; tests/test_dpo.py "
     "and tests/test_preference_pairs.py run the commands with a tiny model",
     "python -m bench.tkre_benchmark": "benchmarks: the K x seed x variant grid, hours on a CPU",
+    'nlp = spacy.load("training/semeval/model-best")': "needs example docs of a label the pipeline lacks; "
+    "tests/test_prototypes.py adds labels to a tiny pipeline in Python and with the command",
+    "# K examples per label sampled": "the README's pipeline is trained on every SemEval label, so none is new; "
+    "tests/test_prototypes.py runs the command on a tiny pipeline, bench/new_labels.py on SemEval",
 }
 LINKED = ["configs", "bench", "tests"]  # what the README's commands read from the repository
 

@@ -19,6 +19,7 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
     "evaluate": ("evaluate", "Score a pipeline's relations on gold entities (official SemEval report)."),
     "score-semeval": ("score_semeval", "The official SemEval-2010 Task 8 scorer on answer files."),
     "episodes": ("episodes", "FewRel N-way K-shot episodes classified by the nearest prototype."),
+    "add-labels": ("add_labels", "Teach a trained pipeline new labels from a few examples, without retraining."),
     "synthesize": ("synthesize", "Ask an LLM (spacy-llm) for new training samples of each relation."),
     "compare-synthesis": ("compare_synthesis", "Compare synthesis runs' diversity on matched sets per label."),
     "explain": ("explain", "Ask an LLM (spacy-llm) why the head holds the relation with the tail."),

@@ -17,6 +17,7 @@ from wasabi import msg
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL, looks_negative
 from ..candidates import CandidateGenerator, Pair, Schema, filter_by_schema, schema_allows
+from ..prototypes import AddedLabels, LabelPrototypes, add_prototypes, predict_with_prototypes
 from ..relations import Relation, relations_by_pair, set_relations
 
 # Per doc its candidate pairs; one row of label probabilities per pair, docs one after the other.
@@ -145,6 +146,35 @@ class RelationExtractor(TrainablePipe):
         return tuple(self.cfg["labels"])
 
     @property
+    def prototypes(self) -> Optional[LabelPrototypes]:
+        """The labels learnt from examples without retraining (``add_labels_from_examples``), if any."""
+        return LabelPrototypes.from_cfg(self.cfg.get("prototypes"))
+
+    @property
+    def output_labels(self) -> Tuple[str, ...]:
+        """The columns of the predicted probabilities: the trained labels, then the prototype labels."""
+        return self.labels + tuple((self.cfg.get("prototypes") or {}).get("new_labels", ()))
+
+    def add_labels_from_examples(
+        self, examples: Iterable[Union[Doc, Example]], labels: Optional[List[str]] = None,
+        temperature: Optional[float] = None,
+    ) -> AddedLabels:
+        """Learn new labels from a few docs (or Examples) with gold ``doc.ents`` and ``doc._.relations``, without
+        retraining: a prototype per label in the pair space, combined with the trained head as
+        ``spacy_tkre.prototypes`` says. ``labels``: the ones to add (default: every label the component lacks);
+        the docs' pairs of trained labels, and unannotated candidate pairs, serve as anchors. Docs without
+        entities are skipped and counted in the returned report."""
+        self._require_initialized()
+        prototypes, added = add_prototypes(
+            self.prototypes, self.model.get_ref("pair_representation"), examples, self.labels, self.candidates,
+            self.negative_label, labels=labels, temperature=temperature,
+        )
+        self.cfg["prototypes"] = prototypes.to_cfg()
+        for label in added.new:
+            self.vocab.strings.add(label)
+        return added
+
+    @property
     def negative_label(self) -> str:
         return self.cfg["negative_label"]
 
@@ -213,15 +243,16 @@ class RelationExtractor(TrainablePipe):
         self._require_initialized()
         docs = list(docs)
         pairs = [self.candidates(doc) for doc in docs]
-        return pairs, self.model.predict((docs, pairs))
+        return pairs, predict_with_prototypes(self.model, self.prototypes, docs, pairs)
 
     def score_pairs(self, docs: List[Doc], pairs: List[List[Pair]]) -> List[numpy.ndarray]:
         """Label probabilities of the given (head, tail) pairs, whatever the candidate generator would propose: per
-        doc an array of shape (pairs, labels), columns in ``self.labels`` order."""
+        doc an array of shape (pairs, labels), columns in ``self.output_labels`` order."""
         self._require_initialized()
         if len(docs) != len(pairs):
             raise ValueError(f"score_pairs needs one list of pairs per doc: got {len(docs)} docs and {len(pairs)} lists.")
-        scores = self.model.ops.to_numpy(self.model.predict((list(docs), [list(p) for p in pairs])))
+        pairs = [list(p) for p in pairs]
+        scores = self.model.ops.to_numpy(predict_with_prototypes(self.model, self.prototypes, list(docs), pairs))
         bounds = numpy.cumsum([0] + [len(p) for p in pairs])
         return [scores[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
 
@@ -242,7 +273,7 @@ class RelationExtractor(TrainablePipe):
 
     def _best_label(self, row: numpy.ndarray, head, tail, with_negative: bool = True) -> Tuple[str, float]:
         """The most probable label the schema allows for the pair, the negative label among them or not."""
-        labels = self.labels
+        labels = self.output_labels
         for index in numpy.argsort(-row):
             label = labels[index]
             if label == self.negative_label:
