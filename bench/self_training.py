@@ -25,7 +25,7 @@ from bench.variants import write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.pseudo_labels import pseudo_label
 from spacy_tkre.results import append_record
-from spacy_tkre.sampling import sample_k_shot
+from spacy_tkre.sampling import docs_not_in, sample_k_shot
 
 
 def main(
@@ -49,10 +49,9 @@ def main(
         if (name, k, seed_value, steps) in done_cells(results):
             print(f"{name} K={k} seed={seed_value}: in {results}, skipped", flush=True)
             continue
-        extra = work_dir / f"k{k}_s{seed_value}_synthetic_and_pseudo.spacy"
+        extra = work_dir / f"k{k}_s{seed_value}_synthetic_and_pseudo_{per_label}per_label_min{min_score}.spacy"
         if not extra.is_file():
-            support = {id(doc) for doc in sample_k_shot(pool, k, seed_value)[0]}
-            unlabelled = [doc for doc in pool if id(doc) not in support]
+            unlabelled = docs_not_in(pool, sample_k_shot(pool, k, seed_value)[0])
             extractor = spacy.load(model.format(seed=seed_value)).get_pipe("tkre_relation_extractor")
             labelled = pseudo_label(extractor, unlabelled, min_score, per_label)
             print(f"seed {seed_value}: kept {dict(labelled.kept)}, skipped {dict(labelled.skipped)}", flush=True)

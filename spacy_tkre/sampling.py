@@ -41,5 +41,10 @@ def sample_k_shot(docs: Sequence[Doc], k: int, seed: int) -> Tuple[List[Doc], Di
 def sample_dev_set(docs: Sequence[Doc], support: Sequence[Doc], k: int, seed: int) -> Tuple[List[Doc], Dict[str, int]]:
     """A K-shot dev set drawn from the docs not in ``support``: the few-shot practice (LM-BFF, KnowPrompt) of
     choosing a recipe on a dev set as small as the training set and disjoint from it, never on the test set."""
-    taken = {id(doc) for doc in support}
-    return sample_k_shot([doc for doc in docs if id(doc) not in taken], k, seed)
+    return sample_k_shot(docs_not_in(docs, support), k, seed)
+
+
+def docs_not_in(docs: Sequence[Doc], taken: Sequence[Doc]) -> List[Doc]:
+    """The docs of ``docs`` that are not among ``taken`` (the same objects, as the samplers return them), in order."""
+    taken_ids = {id(doc) for doc in taken}
+    return [doc for doc in docs if id(doc) not in taken_ids]

@@ -6,7 +6,7 @@ import typer
 from spacy.tokens import DocBin
 from wasabi import msg
 
-from ..sampling import sample_dev_set, sample_k_shot
+from ..sampling import docs_not_in, sample_dev_set, sample_k_shot
 from .app import app
 from .docbins import read_docbin_or_exit
 
@@ -37,8 +37,7 @@ def sample(
         _write(dev, dev_counts, dev_k or k, seed, input_path, dev_output)
         taken = chosen + dev
     if rest_output is not None:
-        taken_ids = {id(doc) for doc in taken}
-        rest = [doc for doc in docs if id(doc) not in taken_ids]
+        rest = docs_not_in(docs, taken)
         rest_output.parent.mkdir(parents=True, exist_ok=True)
         DocBin(docs=rest, store_user_data=True).to_disk(rest_output)
         msg.good(f"The other {len(rest)} docs -> {rest_output}")

@@ -31,6 +31,13 @@ def _schema():
     return {label: {"head": ["ENTITY"], "tail": ["ENTITY"]} for label in LABELS}
 
 
+def _validator(gold_samples):
+    """The synthesis validator over ``_schema()``, with the label's gold contexts as the ones a sample must not copy."""
+    from spacy_tkre.llm.validation import SampleValidator
+
+    return SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold_samples])
+
+
 @pytest.fixture(scope="module")
 def pairs():
     task = make_relation_synthesis_task(style="diverse", max_demonstrations=8)
@@ -154,7 +161,6 @@ def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_pat
 def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_every_verdict(tiny_encoder_dir):
     from spacy_tkre.dpo.self_pairs import self_pairs
     from spacy_tkre.llm.sentence_vectors import SentenceVectors
-    from spacy_tkre.llm.validation import SampleValidator
 
     gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
     answers = [
@@ -170,7 +176,7 @@ def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_ever
         asked.extend(prompts)
         return [answers[: len(prompts[0])]]
 
-    validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
+    validator = _validator(gold[LABELS[2]])
     task = make_relation_synthesis_task(style="diverse", max_demonstrations=3)
     pairs, skipped = self_pairs(task, model, gold, validator, SentenceVectors(str(tiny_encoder_dir)), candidates=5, seed=0)
     assert len(asked) == 1 and len(asked[0]) == 5 and asked[0][0].count("Context:") == 3
@@ -192,14 +198,13 @@ def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_ever
 def test_self_pairs_reject_the_closest_valid_answer_when_all_are_valid(tiny_encoder_dir):
     from spacy_tkre.dpo.self_pairs import self_pairs
     from spacy_tkre.llm.sentence_vectors import SentenceVectors
-    from spacy_tkre.llm.validation import SampleValidator
 
     gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
     answers = [
         "Context: The wheel number 9 came with the last word 1 here.\nHead Entity: number 9\nTail Entity: word 1",
         "Context: A spoke of the old bicycle snapped.\nHead Entity: spoke\nTail Entity: bicycle",
     ]
-    validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
+    validator = _validator(gold[LABELS[2]])
     task = make_relation_synthesis_task(style="diverse")
     encoder = SentenceVectors(str(tiny_encoder_dir))
     pairs, _ = self_pairs(task, lambda prompts: [answers], gold, validator, encoder, candidates=2, seed=0)
@@ -220,14 +225,13 @@ class _MeaningOf:
 def test_self_pairs_reject_a_paraphrase_that_bleu_alone_would_choose():
     """Two valid answers with no word in common with the pool: BLEU ties, encoder similarity decides."""
     from spacy_tkre.dpo.self_pairs import self_pairs
-    from spacy_tkre.llm.validation import SampleValidator
 
     gold = {label: samples for label, samples in _gold().items() if label == LABELS[2]}
     answers = [
         "Context: A spoke of the old bicycle snapped.\nHead Entity: spoke\nTail Entity: bicycle",
         "Context: A spoke of the old tricycle snapped.\nHead Entity: spoke\nTail Entity: tricycle",
     ]
-    validator = SampleValidator(spacy.blank("en").make_doc, _schema(), [s["context"] for s in gold[LABELS[2]]])
+    validator = _validator(gold[LABELS[2]])
     task = make_relation_synthesis_task(style="diverse")
     for paraphrase, kept in ((" bicycle", answers[1]), ("tricycle", answers[0])):
         pairs, _ = self_pairs(task, lambda prompts: [answers], gold, validator, _MeaningOf(paraphrase), candidates=2, seed=0)
