@@ -20,7 +20,7 @@ import typer
 from spacy.tokens import DocBin
 
 from bench.kshot import kshot_steps, run_cell
-from bench.tkre_benchmark import REPRESENTATION, done_cells
+from bench.tkre_benchmark import REPRESENTATION, done_cells, self_training_name
 from bench.variants import write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.pseudo_labels import pseudo_label
@@ -43,7 +43,7 @@ def main(
 ) -> None:
     pool = read_docbin(train)
     steps = kshot_steps(k)
-    name = f"tkre_full_synthetic_selftrain_{REPRESENTATION}_{steps}steps"
+    name = self_training_name(steps)
     config = write_variant_config(REPRESENTATION, work_dir / f"{REPRESENTATION}.cfg")
     for seed_value in seed:
         if (name, k, seed_value, steps) in done_cells(results):
