@@ -7,8 +7,10 @@ a K-shot dev set drawn from the train pool, disjoint from the support set, never
 
 Each cell is ``bench.kshot.run_cell`` with the setting as an ``[initialize.components]`` override, recorded as
 dataset ``semeval_dev_k{dev_k}`` and variant ``spans_context_normalized_output_init_<setting>``. ``--test TEST.spacy
---test-arm SETTING`` afterwards scores the kept models of the arms chosen on dev on the test set (no retraining).
+--test-arm SETTING`` afterwards scores the kept models of the arms chosen on dev on the test set (no retraining;
+the record's wall time is the scoring's).
 """
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -52,8 +54,10 @@ def main(
         if test is not None:
             for setting in test_arm:
                 model = work_dir / f"{arm_name(setting)}_k{k}_s{seed_value}" / "model-last"
+                start = time.perf_counter()
                 metrics = json_metrics(evaluate_pipeline(spacy.load(model), test))
-                append_record(results, make_record("semeval", arm_name(setting), metrics, 0.0, k=k, seed=seed_value,
+                append_record(results, make_record("semeval", arm_name(setting), metrics, time.perf_counter() - start,
+                                                   k=k, seed=seed_value,
                                                    steps=steps, chosen_on=dataset, dev_k=dev_k))
                 print(f"{arm_name(setting)} seed {seed_value} test macro-F1 {100 * metrics['rel_macro_f']:.2f}", flush=True)
             continue
