@@ -36,9 +36,10 @@ def kshot_steps(k: int) -> int:
 def run_cell(
     pool: List[Doc], test: Path, config: Path, k: int, seed: int, name: str, work_dir: Path, *,
     steps: int, learn_rate: Optional[float] = None, encoder: Optional[str] = None, synthetic: Optional[str] = None,
-    dataset: str = "semeval",
+    dataset: str = "semeval", **overrides: Any,
 ) -> Dict[str, Any]:
-    """Train one (K, seed) cell of a variant and return its record (not yet written)."""
+    """Train one (K, seed) cell of a variant and return its record (not yet written); ``overrides`` are more
+    dotted config keys for ``spacy_train``."""
     run_dir = work_dir / f"{name}_k{k}_s{seed}"
     support, _ = sample_k_shot(pool, k, seed)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -47,7 +48,7 @@ def run_cell(
     DocBin(docs=support + extra, store_user_data=True).to_disk(run_dir / "train.spacy")
     start = time.perf_counter()
     spacy_train(config, run_dir, run_dir / "train.spacy", run_dir / "support.spacy", encoder=encoder,
-                system__seed=seed, training__max_steps=steps, training__optimizer__learn_rate__initial_rate=learn_rate)
+                system__seed=seed, training__max_steps=steps, training__optimizer__learn_rate__initial_rate=learn_rate, **overrides)
     train_seconds = time.perf_counter() - start
     metrics = json_metrics(evaluate_pipeline(spacy.load(run_dir / "model-last"), test))
     rate = learn_rate or Config().from_disk(config)["training"]["optimizer"]["learn_rate"]["initial_rate"]

@@ -17,6 +17,7 @@ from wasabi import msg
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL, looks_negative
 from ..candidates import CandidateGenerator, Pair, Schema, filter_by_schema, schema_allows
+from ..imprinting import DEFINITION_TEMPLATE, OUTPUT_INITS, definition_doc, imprint_output_layer, read_label_definitions
 from ..prototypes import AddedLabels, LabelPrototypes, add_prototypes, predict_with_prototypes
 from ..relations import Relation, relations_by_pair, set_relations
 
@@ -201,10 +202,23 @@ class RelationExtractor(TrainablePipe):
         self.vocab.strings.add(label)
         return 1
 
-    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None, labels: Optional[List[str]] = None) -> None:
+    def initialize(
+        self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None,
+        labels: Optional[List[str]] = None, output_init: str = "random", definitions: Optional[str] = None,
+        definition_template: Optional[str] = None,
+    ) -> None:
         """Labels come from ``labels`` (e.g. ``[initialize.components.NAME.labels]``), else from the examples'
-        ``doc._.relations``; the negative label is always one of them."""
+        ``doc._.relations``; the negative label is always one of them. ``output_init``: the classifier's output
+        rows start ``random``, or from the training examples' features (``examples``), or from those and the
+        label definitions in ``definitions`` (a schema file or a definitions JSON; ``examples+definitions``),
+        rendered with the Jinja file ``definition_template`` (default ``definition_pair.v1.jinja``); see
+        ``spacy_tkre.imprinting``. Initialize settings, not component settings: a saved pipeline needs none."""
         validate_get_examples(get_examples, "RelationExtractor.initialize")
+        if output_init not in OUTPUT_INITS:
+            raise ValueError(f"output_init must be one of {list(OUTPUT_INITS)}, got {output_init!r}.")
+        if (output_init == "examples+definitions") != (definitions is not None):
+            raise ValueError(f"output_init {output_init!r} with definitions = {definitions!r}: 'examples+definitions' "
+                             "needs a definitions file (a schema or a {label: text} JSON), the others take none.")
         for label in labels or self.cfg["labels"] or self._labels_in(get_examples()):
             self.add_label(label)
         self.add_label(self.negative_label)
@@ -226,6 +240,35 @@ class RelationExtractor(TrainablePipe):
             )
         self.model.get_ref("output_layer").set_dim("nO", len(self.labels))
         self.model.initialize(X=(sample, [self.candidates(doc) for doc in sample]))
+        if output_init != "random":
+            self._imprint(get_examples, nlp, definitions, definition_template)
+
+    def _imprint(self, get_examples: Callable[[], Iterable[Example]], nlp: Optional[Language],
+                 definitions: Optional[str], template: Optional[str]) -> None:
+        """Start the output rows from label prototypes (``spacy_tkre.imprinting``) and say which stayed random."""
+        definition_docs = []
+        if definitions is not None:
+            texts = read_label_definitions(definitions)
+            unknown = sorted(set(texts) - set(self.labels))
+            if unknown:
+                raise ValueError(f"{definitions} defines labels that {self.name} does not have: {unknown}. Its labels: "
+                                 f"{list(self.labels)}. Fix the file's labels or add the labels.")
+            if template is None:
+                from ..llm.templates import read_template
+
+                template_text = read_template(DEFINITION_TEMPLATE)
+            else:
+                template_text = Path(template).read_text(encoding="utf8")
+            make_doc = nlp.make_doc if nlp is not None else Language(self.vocab).make_doc
+            definition_docs = [definition_doc(make_doc, template_text, label, text) for label, text in texts.items()]
+        imprinted = imprint_output_layer(self.model, [eg.reference for eg in get_examples()], self.labels,
+                                         self.candidates, self.negative_label, definition_docs)
+        msg.info(f"{self.name}: output rows imprinted from the training pairs of {len(imprinted.examples)} labels "
+                 f"and the definitions of {len(imprinted.definitions)}")
+        if imprinted.random:
+            msg.warn(f"{self.name}: no training pair or definition for {imprinted.random}: their output rows stay random")
+        if imprinted.unknown:
+            msg.warn(f"{self.name}: training pairs of labels it does not have, left out: {imprinted.unknown}")
 
     def _labels_in(self, examples: Iterable[Example]) -> List[str]:
         found = {relation.label for eg in examples for relation in eg.reference._.relations}

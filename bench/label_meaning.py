@@ -1,0 +1,80 @@
+"""Issue 13, lever 2 (label meaning): the K-shot recipe with the classifier's output rows random, imprinted from the
+training examples, or from the examples and the label definitions (``output_init``, spacy_tkre.imprinting), scored on
+a K-shot dev set drawn from the train pool, disjoint from the support set, never on the test set.
+
+    python -m bench.label_meaning TRAIN.spacy --k 8 --dev-k 32 --seed 13 --seed 21 \\
+        --definitions configs/schema_semeval.json --results bench/results/results.jsonl
+
+Each cell is ``bench.kshot.run_cell`` with the setting as an ``[initialize.components]`` override, recorded as
+dataset ``semeval_dev_k{dev_k}`` and variant ``spans_context_normalized_output_init_<setting>``. ``--test TEST.spacy
+--test-arm SETTING`` afterwards scores the kept models of the arms chosen on dev on the test set (no retraining;
+the record's wall time is the scoring's).
+"""
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import spacy
+import typer
+from spacy.tokens import DocBin
+
+from bench.kshot import run_cell
+from bench.variants import write_variant_config
+from spacy_tkre.docbins import read_docbin
+from spacy_tkre.evaluation import evaluate_pipeline, json_metrics
+from spacy_tkre.imprinting import OUTPUT_INITS
+from spacy_tkre.results import append_record, make_record
+from spacy_tkre.sampling import sample_dev_set, sample_k_shot
+
+VARIANT = "spans_context_normalized"
+
+
+def arm_name(output_init: str) -> str:
+    return f"{VARIANT}_output_init_{output_init}"
+
+
+def main(
+    train: Path,
+    k: int = typer.Option(8),
+    dev_k: int = typer.Option(32, help="Examples per label in the dev set"),
+    seed: List[int] = typer.Option([13, 21]),
+    steps: int = typer.Option(200),
+    arm: List[str] = typer.Option(list(OUTPUT_INITS), help="output_init settings to train"),
+    definitions: Path = typer.Option(Path("configs/schema_semeval.json")),
+    dataset: Optional[str] = typer.Option(None, help="Dataset name of the dev records (default: semeval_dev_k{dev_k})"),
+    test: Optional[Path] = typer.Option(None, help="Score the kept models of --test-arm on this test set instead"),
+    test_arm: List[str] = typer.Option([], help="The arms chosen on dev, for --test"),
+    results: Path = typer.Option(Path("bench/results/results.jsonl")),
+    work_dir: Path = typer.Option(Path("bench/out/label_meaning")),
+) -> None:
+    dataset = dataset or f"semeval_dev_k{dev_k}"
+    pool = read_docbin(train)
+    config = write_variant_config(VARIANT, work_dir / f"{VARIANT}.cfg")
+    for seed_value in seed:
+        if test is not None:
+            for setting in test_arm:
+                model = work_dir / f"{arm_name(setting)}_k{k}_s{seed_value}" / "model-last"
+                start = time.perf_counter()
+                metrics = json_metrics(evaluate_pipeline(spacy.load(model), test))
+                append_record(results, make_record("semeval", arm_name(setting), metrics, time.perf_counter() - start,
+                                                   k=k, seed=seed_value,
+                                                   steps=steps, chosen_on=dataset, dev_k=dev_k))
+                print(f"{arm_name(setting)} seed {seed_value} test macro-F1 {100 * metrics['rel_macro_f']:.2f}", flush=True)
+            continue
+        support, _ = sample_k_shot(pool, k, seed_value)
+        dev, _ = sample_dev_set(pool, support, dev_k, seed_value)
+        dev_path = work_dir / f"dev_k{dev_k}_s{seed_value}.spacy"
+        dev_path.parent.mkdir(parents=True, exist_ok=True)
+        DocBin(docs=dev, store_user_data=True).to_disk(dev_path)
+        for setting in arm:
+            record = run_cell(
+                pool, dev_path, config, k, seed_value, arm_name(setting), work_dir, steps=steps, dataset=dataset,
+                initialize__components__tkre_relation_extractor__output_init=setting,
+                initialize__components__tkre_relation_extractor__definitions=(
+                    str(definitions.resolve()) if setting == "examples+definitions" else None),
+            )
+            append_record(results, {**record, "dev_k": dev_k, "dev_docs": len(dev)})
+
+
+if __name__ == "__main__":
+    typer.run(main)
