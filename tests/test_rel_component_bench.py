@@ -3,8 +3,11 @@ import json
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
-from bench.rel_component import read_tutorial_docs, split_by_article
+from bench.rel_component import read_tutorial_docs, relation_keys, split_by_article
+from spacy_tkre import Relation
 
 TUTORIAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rel_component" / "annotations.jsonl"
 LABEL_MAP = {"Pos-Reg": "Regulates", "Neg-Reg": "Regulates", "Reg": "Regulates", "Binds": "Binds", "No-rel": None}
@@ -57,3 +60,24 @@ def test_docs_labels_and_split_as_the_tutorial(annotations):
 def test_tutorial_split_sizes():
     splits = split_by_article(read_tutorial_docs(TUTORIAL_DATA, LABEL_MAP))
     assert {name: len(part) for name, part in splits.items()} == {"train": 102, "dev": 27, "test": 20}
+
+
+def _doc(words, spaces, ents, relations):
+    doc = Doc(Vocab(), words=words, spaces=spaces)
+    doc.ents = [doc.char_span(start, end, label="GGP") for start, end in ents]
+    doc._.relations = [Relation(head=doc.ents[h], tail=doc.ents[t], label=label, score=score)
+                       for h, t, label, score in relations]
+    return doc
+
+
+def test_relation_keys_match_across_tokenizations():
+    # the gold doc keeps Prodigy's tokens, the pipeline's doc is tokenized again: the token indices differ
+    gold = _doc(["approximately20-fold", "IL-2", "up", "Id1"], [True] * 4, [(21, 25), (29, 32)],
+                [(0, 1, "Regulates", 1.0)])
+    predicted = _doc(["approximately20", "-", "fold", "IL-2", "up", "Id1"], [False, False] + [True] * 4,
+                     [(21, 25), (29, 32)],
+                     [(0, 1, "Regulates", 0.7), (1, 0, "Binds", 0.9), (1, 0, "Regulates", 0.4)])
+    assert gold.ents[0].start != predicted.ents[0].start
+    assert relation_keys(gold, ["Regulates", "Binds"]) == {(21, 25, 29, 32, "Regulates")}
+    # threshold 0.5 drops the 0.4 decision; a label outside the list is not scored
+    assert relation_keys(predicted, ["Regulates"], 0.5) == relation_keys(gold, ["Regulates"])
