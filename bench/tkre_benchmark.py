@@ -32,9 +32,10 @@ from statistics import mean, stdev
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 import typer
+from thinc.api import Config
 
 from bench.kshot import kshot_steps, run_cell
-from bench.variants import write_variant_config
+from bench.variants import KSHOT_CONFIG, write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.report import summarize
 from spacy_tkre.results import append_record, read_records
@@ -123,9 +124,11 @@ class SeedData:
 
 
 def readme_table(records: List[Dict[str, Any]]) -> str:
-    """Mean ± std (seeds) of the official macro-F1 per variant and K of the grid, from the records of this recipe."""
+    """Mean ± std (seeds) of the official macro-F1 per variant and K of the grid, from the records of this recipe: its
+    step budget (in the record name) and its peak learning rate (a record field), so older recipes stay out."""
     ks, steps = GRID_K, {k: kshot_steps(k) for k in GRID_K}
-    groups = summarize([r for r in records if r["dataset"] == DATASET], "rel_macro_f")
+    rate = Config().from_disk(KSHOT_CONFIG)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+    groups = summarize([r for r in records if r["dataset"] == DATASET and r.get("learn_rate") == rate], "rel_macro_f")
     lines = ["| variant | " + " | ".join(f"K={k} ({steps[k]} steps)" for k in ks) + " |", "|---" * (len(ks) + 1) + "|"]
     rows = [(variant, lambda k, v=variant: record_name(v, steps[k])) for variant in VARIANTS]
     rows.append((SELF_TRAINING_ROW, lambda k: self_training_name(steps[k])))
