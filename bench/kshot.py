@@ -22,7 +22,7 @@ from bench.variants import KSHOT_CONFIG, spacy_train, write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.evaluation import evaluate_pipeline, json_metrics
 from spacy_tkre.results import append_record, make_record
-from spacy_tkre.sampling import sample_k_shot
+from spacy_tkre.sampling import sample_dev_set, sample_k_shot
 
 # The K whose budget configs/kshot_cpu.cfg's max_steps is.
 REFERENCE_K = 8
@@ -58,6 +58,25 @@ def run_cell(
     print(f"{name} K={k} seed={seed}: macro-F1 {100 * metrics['rel_macro_f']:.2f}, "
           f"micro-F1 {100 * metrics['rel_micro_f']:.2f} ({record['wall_time']}s)", flush=True)
     return record
+
+
+def write_dev_set(pool: List[Doc], k: int, dev_k: int, seed: int, path: Path) -> List[Doc]:
+    """The seed's K-shot dev set as `sample --dev-output` draws it (dev_k per label from the pool minus the seed's
+    support set), written to ``path`` for spacy_train / evaluate_pipeline."""
+    support, _ = sample_k_shot(pool, k, seed)
+    dev, _ = sample_dev_set(pool, support, dev_k, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    DocBin(docs=dev, store_user_data=True).to_disk(path)
+    return dev
+
+
+def score_kept_model(model: Path, test: Path, name: str, k: int, seed: int, **extra: Any) -> Dict[str, Any]:
+    """The record of a model trained earlier (chosen on a dev set), scored on the test set without retraining; its
+    wall time is the scoring's."""
+    start = time.perf_counter()
+    metrics = json_metrics(evaluate_pipeline(spacy.load(model), test))
+    print(f"{name} seed {seed}: test macro-F1 {100 * metrics['rel_macro_f']:.2f}", flush=True)
+    return make_record("semeval", name, metrics, time.perf_counter() - start, k=k, seed=seed, **extra)
 
 
 def main(

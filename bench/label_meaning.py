@@ -10,21 +10,16 @@ dataset ``semeval_dev_k{dev_k}`` and variant ``spans_context_normalized_output_i
 --test-arm SETTING`` afterwards scores the kept models of the arms chosen on dev on the test set (no retraining;
 the record's wall time is the scoring's).
 """
-import time
 from pathlib import Path
 from typing import List, Optional
 
-import spacy
 import typer
-from spacy.tokens import DocBin
 
-from bench.kshot import run_cell
+from bench.kshot import run_cell, score_kept_model, write_dev_set
 from bench.variants import write_variant_config
 from spacy_tkre.docbins import read_docbin
-from spacy_tkre.evaluation import evaluate_pipeline, json_metrics
 from spacy_tkre.imprinting import OUTPUT_INITS
-from spacy_tkre.results import append_record, make_record
-from spacy_tkre.sampling import sample_dev_set, sample_k_shot
+from spacy_tkre.results import append_record
 
 VARIANT = "spans_context_normalized"
 
@@ -54,18 +49,11 @@ def main(
         if test is not None:
             for setting in test_arm:
                 model = work_dir / f"{arm_name(setting)}_k{k}_s{seed_value}" / "model-last"
-                start = time.perf_counter()
-                metrics = json_metrics(evaluate_pipeline(spacy.load(model), test))
-                append_record(results, make_record("semeval", arm_name(setting), metrics, time.perf_counter() - start,
-                                                   k=k, seed=seed_value,
-                                                   steps=steps, chosen_on=dataset, dev_k=dev_k))
-                print(f"{arm_name(setting)} seed {seed_value} test macro-F1 {100 * metrics['rel_macro_f']:.2f}", flush=True)
+                append_record(results, score_kept_model(model, test, arm_name(setting), k, seed_value, steps=steps,
+                                                        chosen_on=dataset, dev_k=dev_k))
             continue
-        support, _ = sample_k_shot(pool, k, seed_value)
-        dev, _ = sample_dev_set(pool, support, dev_k, seed_value)
         dev_path = work_dir / f"dev_k{dev_k}_s{seed_value}.spacy"
-        dev_path.parent.mkdir(parents=True, exist_ok=True)
-        DocBin(docs=dev, store_user_data=True).to_disk(dev_path)
+        dev = write_dev_set(pool, k, dev_k, seed_value, dev_path)
         for setting in arm:
             record = run_cell(
                 pool, dev_path, config, k, seed_value, arm_name(setting), work_dir, steps=steps, dataset=dataset,

@@ -12,24 +12,19 @@ and scores model-last on that dev set. Of every setting in the results file that
 add settings), the one with the best mean dev macro-F1 is chosen by that rule alone; only then, with ``--test``, are the chosen setting's trained models scored on the test set (one record
 per seed, dataset "semeval"). Cells already in the results file are skipped, so a killed run loses at most one cell.
 """
-import time
 from collections import defaultdict
 from pathlib import Path
 from statistics import mean
 from typing import Dict, List, Optional, Tuple
 
-import spacy
 import typer
-from spacy.tokens import DocBin
 
 from bench.bar_chart import save_result
-from bench.kshot import run_cell
+from bench.kshot import run_cell, score_kept_model, write_dev_set
 from bench.tkre_benchmark import REPRESENTATION
 from bench.variants import write_variant_config
 from spacy_tkre.docbins import read_docbin
-from spacy_tkre.evaluation import evaluate_pipeline, json_metrics
-from spacy_tkre.results import append_record, make_record, read_records
-from spacy_tkre.sampling import sample_dev_set, sample_k_shot
+from spacy_tkre.results import append_record, read_records
 
 DEV_DATASET = "semeval_kshot_dev"
 Setting = Tuple[int, float]
@@ -67,8 +62,7 @@ def main(
     for seed_value in seed:
         dev_path = work_dir / f"dev_k{k}_s{seed_value}.spacy"
         if not dev_path.is_file():
-            support, _ = sample_k_shot(pool, k, seed_value)
-            DocBin(docs=sample_dev_set(pool, support, k, seed_value)[0], store_user_data=True).to_disk(dev_path)
+            write_dev_set(pool, k, k, seed_value, dev_path)
         for steps_value in steps:
             for rate in learn_rate:
                 if seed_value in dev_scores(results, name, k).get((steps_value, rate), {}):
@@ -99,11 +93,8 @@ def main(
             if seed_value in done:
                 continue
             model = work_dir / f"{cell_name(name, *chosen)}_k{k}_s{seed_value}" / "model-last"
-            start = time.perf_counter()
-            metrics = json_metrics(evaluate_pipeline(spacy.load(model), test))
-            print(f"{test_name} seed {seed_value}: test macro-F1 {100 * metrics['rel_macro_f']:.2f}", flush=True)
-            append_record(results, make_record("semeval", test_name, metrics, time.perf_counter() - start, k=k, seed=seed_value, steps=chosen[0],
-                                               learn_rate=chosen[1], chosen_on=DEV_DATASET, model=str(model)))
+            append_record(results, score_kept_model(model, test, test_name, k, seed_value, steps=chosen[0],
+                                                    learn_rate=chosen[1], chosen_on=DEV_DATASET, model=str(model)))
 
 
 if __name__ == "__main__":
