@@ -67,3 +67,15 @@ def test_range_mean_gradient_matches_finite_differences(pair, normalize):
     assert numpy.allclose(analytic, numeric, atol=1e-2)
     if normalize:
         assert numpy.allclose(numpy.linalg.norm(output.reshape(4, 4), axis=1), 1.0, atol=1e-5)
+
+
+def test_range_means_equal_explicit_means_across_docs(pair):
+    """Prefix sums over the stacked docs give each range's own mean: ranges of the second doc do not read the first,
+    and overlapping or nested ranges do not disturb each other."""
+    rng = numpy.random.default_rng(1)
+    doc = pair[0].doc
+    vectors = [rng.normal(size=(len(doc), 3)).astype("f"), (rng.normal(size=(len(doc), 3)) * 100).astype("f")]
+    slots = [[(0, 0, 8), (0, 2, 3)], [(1, 1, 4), (1, 3, 4)], [(1, 0, 8), (0, 7, 8)]]
+    output = range_mean(_fixed_tok2vec(vectors)).predict(([doc, doc], slots))
+    expected = [numpy.concatenate([vectors[d][s:e].mean(axis=0) for d, s, e in ranges]) for ranges in slots]
+    assert numpy.allclose(output, numpy.asarray(expected), rtol=1e-5, atol=1e-5)
