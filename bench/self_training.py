@@ -20,7 +20,7 @@ import typer
 from spacy.tokens import DocBin
 
 from bench.kshot import kshot_steps, run_cell
-from bench.tkre_benchmark import REPRESENTATION, done_cells, self_training_name
+from bench.tkre_benchmark import REPRESENTATION, is_done, self_training_name
 from bench.variants import write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.pseudo_labels import pseudo_label
@@ -46,7 +46,7 @@ def main(
     name = self_training_name(steps)
     config = write_variant_config(REPRESENTATION, work_dir / f"{REPRESENTATION}.cfg")
     for seed_value in seed:
-        if (name, k, seed_value, steps) in done_cells(results):
+        if is_done(results, name, k, seed_value, steps):
             print(f"{name} K={k} seed={seed_value}: in {results}, skipped", flush=True)
             continue
         extra = work_dir / f"k{k}_s{seed_value}_synthetic_and_pseudo_{per_label}per_label_min{min_score}.spacy"

@@ -18,7 +18,7 @@ recipe (configs/kshot_cpu.cfg, bench.kshot) and scored on the whole test set:
 where R is the shipped pair representation (spans_context_normalized); the same names without R are the records of
 the entity-marker representation the recipe used before.
 
-A cell already in the results file (same variant name, K, seed and step count) is skipped, so a run killed after
+A cell already in the results file (same variant name, K, seed, step count and peak rate) is skipped, so a run killed after
 any cell loses nothing and earlier records of the same recipe count. Afterwards `python -m spacy_tkre report`
 rewrites the tables and plots of bench/results/ and the README's results table is regenerated from the records
 (between its ``tkre-benchmark`` markers).
@@ -29,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 from statistics import mean, stdev
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import typer
 from thinc.api import Config
@@ -74,11 +74,18 @@ def self_training_name(steps: int) -> str:
     return f"tkre_full_synthetic_selftrain_{REPRESENTATION}_{steps}steps"
 
 
-def done_cells(results: Path) -> Set[Tuple[str, int, int, int]]:
-    """(variant name, K, seed, steps) of the records already in the results file."""
+def recipe_rate() -> float:
+    """The K-shot recipe's peak learning rate; a record made at another rate belongs to an older recipe."""
+    return Config().from_disk(KSHOT_CONFIG)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+
+
+def is_done(results: Path, name: str, k: int, seed: int, steps: int) -> bool:
+    """Whether the results file holds this cell made with the current recipe (same step count and peak rate)."""
     if not results.is_file():
-        return set()
-    return {(r["variant"], r.get("k"), r.get("seed"), r.get("steps")) for r in read_records([results]) if r["dataset"] == DATASET}
+        return False
+    cell = (name, k, seed, steps, recipe_rate())
+    return any((r["variant"], r.get("k"), r.get("seed"), r.get("steps"), r.get("learn_rate")) == cell
+               for r in read_records([results]) if r["dataset"] == DATASET)
 
 
 class SeedData:
@@ -126,8 +133,7 @@ class SeedData:
 def readme_table(records: List[Dict[str, Any]]) -> str:
     """Mean ± std (seeds) of the official macro-F1 per variant and K of the grid, from the records of this recipe: its
     step budget (in the record name) and its peak learning rate (a record field), so older recipes stay out."""
-    ks, steps = GRID_K, {k: kshot_steps(k) for k in GRID_K}
-    rate = Config().from_disk(KSHOT_CONFIG)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+    ks, steps, rate = GRID_K, {k: kshot_steps(k) for k in GRID_K}, recipe_rate()
     groups = summarize([r for r in records if r["dataset"] == DATASET and r.get("learn_rate") == rate], "rel_macro_f")
     lines = ["| variant | " + " | ".join(f"K={k} ({steps[k]} steps)" for k in ks) + " |", "|---" * (len(ks) + 1) + "|"]
     rows = [(variant, lambda k, v=variant: record_name(v, steps[k])) for variant in VARIANTS]
@@ -185,7 +191,7 @@ def main(
                 data = SeedData(work_dir / f"k{k_value}_s{seed_value}", train.resolve(), k_value, seed_value)
                 for name in variant:
                     label = record_name(name, steps[k_value])
-                    if (label, k_value, seed_value, steps[k_value]) in done_cells(results):
+                    if is_done(results, label, k_value, seed_value, steps[k_value]):
                         print(f"{label} K={k_value} seed={seed_value}: in {results}, skipped", flush=True)
                         continue
                     _, encoder, synthetic = VARIANTS[name]
