@@ -42,6 +42,7 @@ def preference_pairs_command(
     filter_model: Optional[Path] = typer.Option(None, "--filter-model", exists=True, help="Trained tkre pipeline whose consistency filter candidates must also pass (--source self)"),
     filter_threshold: float = typer.Option(0.5, "--filter-threshold", min=0.0, max=1.0, help="Least probability of the target label the filter accepts"),
     encoder: str = typer.Option(DEFAULT_ENCODER, "--encoder", help="Sentence encoder (folder or packaged alias) whose similarity, with BLEU, picks the farthest valid candidate (--source self)"),
+    half: Optional[int] = typer.Option(None, "--half", min=0, max=1, help="Only the pairs of this label half (what `dpo --half` trains on); with --source self only its labels are sampled, half the time"),
     seed: int = typer.Option(0, "--seed", help="Seed of the demonstration order, the rejected answers and the label halves"),
     code_path: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file with extra registered functions"),
 ) -> None:
@@ -58,7 +59,7 @@ def preference_pairs_command(
         msg.fail(f"{support_path} has no relation other than {negative_label!r}: nothing to pair.", exits=1)
     schema = support_schema(gold, schema_path)
     started = time.perf_counter()
-    pairs, skipped = [], Counter()
+    pairs, skipped, verdicts = [], Counter(), Counter()
     try:
         task = load_part(config_path, component, "task", overrides)
         if task.style != "diverse":
@@ -66,7 +67,7 @@ def preference_pairs_command(
                      "diverse style asks; add --components.synthesis.task.style diverse here and when synthesizing.")
         if source in ("gold", "both"):
             found, reasons = gold_pairs(task, gold, schema, seed, kinds or KINDS)
-            pairs.extend(found)
+            pairs.extend(pair for pair in found if half is None or pair["half"] == half)
             skipped.update(reasons)
         if source in ("self", "both"):
             model = load_part(config_path, component, "model", overrides)
@@ -75,7 +76,7 @@ def preference_pairs_command(
             validator = SampleValidator(
                 make_doc, schema, [doc.text for doc in support], head_first=head_first, consistency=consistency
             )
-            found, reasons = self_pairs(task, model, gold, validator, SentenceVectors(encoder), candidates, seed)
+            found, reasons = self_pairs(task, model, gold, validator, SentenceVectors(encoder), candidates, seed, half, verdicts)
             pairs.extend(found)
             skipped.update(reasons)
     except ValueError as error:
@@ -86,8 +87,10 @@ def preference_pairs_command(
     write_pairs(pairs_path, pairs)
     counts = Counter((pair["source"], pair["kind"], pair["half"]) for pair in pairs)
     msg.table([(*key, count) for key, count in sorted(counts.items())], header=("source", "rejected kind", "half", "pairs"), divider=True)
-    for half in (0, 1):
-        msg.text(f"half {half}: {', '.join(sorted({p['label'] for p in pairs if p['half'] == half}))}")
+    for part in (0, 1):
+        msg.text(f"half {part}: {', '.join(sorted({p['label'] for p in pairs if p['half'] == part}))}")
+    if verdicts:
+        msg.table(verdicts.most_common(), header=("candidate verdict", "answers"), divider=True)
     if skipped:
         msg.warn(f"Skipped: {dict(skipped)}")
     msg.good(f"Wrote {len(pairs)} pairs to {pairs_path} in {time.perf_counter() - started:.1f} s")

@@ -12,7 +12,7 @@ with no valid answer gives no pair (counted). Answers are not cached: a rerun sa
 """
 import random
 from collections import Counter
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
@@ -38,14 +38,19 @@ def self_pairs(
     encoder: SentenceVectors,
     candidates: int,
     seed: int,
+    half: Optional[int] = None,
+    verdicts: Optional[Counter] = None,
 ) -> Tuple[List[Pair], Counter]:
     """``(pairs, skipped)`` from ``candidates`` answers of ``model`` (a spacy-llm model) per label's prompt;
-    ``encoder`` gives the sentence vectors that measure how close a valid answer is to the pool."""
+    ``encoder`` gives the sentence vectors that measure how close a valid answer is to the pool. With ``half``,
+    only that half's labels are sampled (the halves are still drawn over every label of ``gold``). ``verdicts``, when
+    given, counts every candidate's verdict, also those of prompts that gave no pair (and so are not in the file)."""
     halves = label_halves(list(gold), seed)
     pairs: List[Pair] = []
     skipped: Counter = Counter()
     chosen_so_far: Dict[str, List[str]] = {}
-    for label, samples in progress(list(gold.items()), desc="Sampling candidates", unit=" labels"):
+    labels = [(label, samples) for label, samples in gold.items() if half is None or halves[label] == half]
+    for label, samples in progress(labels, desc="Sampling candidates", unit=" labels"):
         order = list(samples)
         random.Random(f"{seed}:{label}").shuffle(order)
         demonstrations = order[: task.max_demonstrations]
@@ -53,6 +58,8 @@ def self_pairs(
         answers = list(model([[prompt] * candidates]))[0]
         pool = [d["context"] for d in demonstrations] + chosen_so_far.setdefault(label, [])
         judged = [_judge(answer, label, validator, [words(text) for text in pool]) for answer in answers]
+        if verdicts is not None:
+            verdicts.update(c["verdict"] for c in judged)
         valid = [c for c in judged if c["verdict"] == "valid"]
         for candidate, closest in zip(valid, encoder.closest([c["doc"].text for c in valid], pool)):
             candidate["encoder_similarity"] = round(closest, 4)
@@ -65,7 +72,7 @@ def self_pairs(
         losers = [c for c in judged if c["verdict"] != "valid"] or ([valid[-1]] if len(valid) > 1 else [])
         if not losers:
             skipped["prompt with a single candidate"] += 1
-        verdicts = [{key: c[key] for key in ("answer", "verdict", "bleu", "similarity", "encoder_similarity")} for c in judged]
+        every_verdict = [{key: c[key] for key in ("answer", "verdict", "bleu", "similarity", "encoder_similarity")} for c in judged]
         for loser in losers:
             kind = loser["verdict"] if loser["verdict"] != "valid" else NEAR_COPY
             if loser["answer"].strip() == best["clean"].strip():
@@ -78,7 +85,7 @@ def self_pairs(
                            "chosen_encoder_similarity": best["encoder_similarity"],
                            "rejected_bleu": loser["bleu"], "rejected_similarity": loser["similarity"],
                            "rejected_encoder_similarity": loser["encoder_similarity"]},
-                "candidates": verdicts,
+                "candidates": every_verdict,
             })
     return pairs, skipped
 

@@ -129,7 +129,8 @@ def test_a_file_without_a_valid_pair_names_each_reason_and_its_first_line(tmp_pa
         read_pairs(path)
 
 
-def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_path):
+def _support(tmp_path):
+    """``_gold()`` as a support set on disk."""
     from spacy.tokens import DocBin
 
     from spacy_tkre.annotation import annotate
@@ -147,6 +148,11 @@ def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_pat
             docs.append(doc)
     support = tmp_path / "support.spacy"
     DocBin(docs=docs, store_user_data=True).to_disk(support)
+    return support
+
+
+def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_path):
+    support = _support(tmp_path)
     out = tmp_path / "pairs.jsonl"
     result = CliRunner().invoke(app, [
         "preference-pairs", "configs/llm_local.cfg", str(support), str(out), "--kind", "copy",
@@ -156,6 +162,19 @@ def test_command_writes_pairs_from_a_support_set_without_loading_a_model(tmp_pat
     written = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
     assert len(written) == len(LABELS) * 3 and {pair["kind"] for pair in written} == {"copy"}
     assert "the head is a cause" in written[0]["prompt"]  # the config's label definitions reach the prompt
+
+
+def test_command_keeps_one_half_of_the_pairs(tmp_path):
+    out = tmp_path / "pairs.jsonl"
+    result = CliRunner().invoke(app, [
+        "preference-pairs", "configs/llm_local.cfg", str(_support(tmp_path)), str(out), "--kind", "copy", "--half", "1",
+        "--components.synthesis.task.style", "diverse",
+    ])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
+    halves = label_halves(LABELS, seed=0)
+    assert {pair["half"] for pair in written} == {1}
+    assert len(written) == 3 * sum(halves[label] == 1 for label in LABELS)
 
 
 def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_every_verdict(tiny_encoder_dir):
@@ -239,6 +258,39 @@ def test_self_pairs_reject_a_paraphrase_that_bleu_alone_would_choose():
         assert pairs[0]["chosen"].startswith(kept.split("\n")[0]) and pairs[0]["rejected"] != kept
         assert pairs[0]["scores"]["chosen_encoder_similarity"] == 0.1
         assert pairs[0]["scores"]["rejected_encoder_similarity"] == 0.95
+
+
+def test_self_pairs_of_one_half_sample_only_its_labels_and_count_every_verdict():
+    """``half`` keeps the halves drawn over every label and asks only that half's prompts; ``verdicts`` counts the
+    candidates of a prompt without a valid answer too, which give no pair and so are not in the file."""
+    from collections import Counter
+
+    from spacy_tkre.dpo.self_pairs import self_pairs
+
+    gold = _gold()
+    halves = label_halves(LABELS, seed=0)
+    asked = []
+
+    def model(prompts):
+        asked.append(prompts[0][0])
+        if len(asked) == 1:  # the first label's prompt: nothing valid
+            return [["I cannot write that.", "Context: The hub sat in the frame.\nHead Entity: hub\nTail Entity: moon"]]
+        return [["Context: A spoke of the old bicycle snapped.\nHead Entity: spoke\nTail Entity: bicycle",
+                 "I cannot write that."]]
+
+    validator = _validator([s for samples in gold.values() for s in samples])
+    task = make_relation_synthesis_task(style="diverse")
+    for half in (0, 1):
+        asked.clear()
+        verdicts = Counter()
+        pairs, skipped = self_pairs(task, model, gold, validator, _MeaningOf("nothing"), candidates=2, seed=0,
+                                    half=half, verdicts=verdicts)
+        in_half = [label for label in LABELS if halves[label] == half]
+        assert len(asked) == len(in_half) and all(f"Relation: {label}" in prompt for label, prompt in zip(in_half, asked))
+        assert {pair["half"] for pair in pairs} == {half} and {pair["label"] for pair in pairs} == set(in_half[1:])
+        assert skipped == {"prompt with no valid candidate": 1}
+        assert verdicts == {"no sample found in the response": len(in_half), "tail not found in context": 1,
+                            "valid": len(in_half) - 1}
 
 
 def test_sentence_vectors_are_unit_length_and_closest_finds_a_copy(tiny_encoder_dir):
