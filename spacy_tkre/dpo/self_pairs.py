@@ -9,6 +9,11 @@ BLEU against them (word overlap) and its encoder similarity to the closest of th
 paraphrase BLEU misses; ``sentence_vectors``), then lowest nearest word-sequence similarity; each invalid answer is a *rejected* one (``kind`` = its
 rejection reason). When every answer is valid, the one closest to the pool is rejected (``near_copy``). A prompt
 with no valid answer gives no pair (counted). Answers are not cached: a rerun samples again.
+
+Chosen and rejected are written alike: an answer's first sample in the layout the parser reads (``layout``), and
+only an answer without a complete sample stays as the model wrote it. Otherwise every chosen text would be one clean
+sample and every rejected one a raw answer with whatever the model wrote after it, and DPO would learn "write one
+short sample" instead of "write a correct one". The raw answers stay in ``candidates``.
 """
 import random
 from collections import Counter
@@ -75,11 +80,12 @@ def self_pairs(
         every_verdict = [{key: c[key] for key in ("answer", "verdict", "bleu", "similarity", "encoder_similarity")} for c in judged]
         for loser in losers:
             kind = loser["verdict"] if loser["verdict"] != "valid" else NEAR_COPY
-            if loser["answer"].strip() == best["clean"].strip():
+            rejected = loser.get("layout", loser["answer"])
+            if rejected.strip() == best["layout"].strip():
                 skipped["rejected answer equal to the chosen one"] += 1
                 continue
             pairs.append({
-                "prompt": prompt, "chosen": best["clean"], "rejected": loser["answer"], "label": label, "kind": kind,
+                "prompt": prompt, "chosen": best["layout"], "rejected": rejected, "label": label, "kind": kind,
                 "source": "self", "half": halves[label], "n_demonstrations": len(demonstrations),
                 "scores": {"chosen_bleu": best["bleu"], "chosen_similarity": best["similarity"],
                            "chosen_encoder_similarity": best["encoder_similarity"],
@@ -91,23 +97,26 @@ def self_pairs(
 
 
 def _judge(answer: str, label: str, validator: SampleValidator, pool: Sequence[List[str]]) -> Dict[str, Any]:
-    """The answer's verdict (``valid`` or the rejection reason) and its overlap with the pool of earlier samples.
-    A valid answer is also rewritten in the sample layout (``clean``): a chosen answer holds that one sample."""
+    """The answer's verdict (``valid`` or the rejection reason), its first sample in the sample layout (``layout``,
+    when it has a complete one; a valid sample as validated) and, when valid, its overlap with the pool of earlier
+    samples."""
     parsed = parse_samples(answer)
     if not parsed["samples"]:
         return {"answer": answer, "verdict": next(iter(parsed["problems"])), "bleu": None, "similarity": None,
                 "encoder_similarity": None}
+    draft = parsed["samples"][0]
     try:
-        doc: Doc = validator.validate(parsed["samples"][0], label)
+        doc: Doc = validator.validate(draft, label)
     except Rejected as rejection:
-        return {"answer": answer, "verdict": rejection.reason, "bleu": None, "similarity": None,
+        layout = render_sample({"head_type": "", "tail_type": "", **draft})
+        return {"answer": answer, "layout": layout, "verdict": rejection.reason, "bleu": None, "similarity": None,
                 "encoder_similarity": None}
     tokens = words(doc.text)
     relation = doc._.relations[0]
-    clean = render_sample({"context": doc.text, "head": relation.head.text, "head_type": relation.head.label_,
+    layout = render_sample({"context": doc.text, "head": relation.head.text, "head_type": relation.head.label_,
                            "tail": relation.tail.text, "tail_type": relation.tail.label_})
     return {
-        "answer": answer, "clean": clean, "verdict": "valid", "doc": doc,
+        "answer": answer, "layout": layout, "verdict": "valid", "doc": doc,
         "bleu": round(sentence_bleu(tokens, pool), 4),
         "similarity": round(max((similarity(tokens, other) for other in pool), default=0.0), 4),
     }

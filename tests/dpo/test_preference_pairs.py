@@ -207,6 +207,14 @@ def test_self_pairs_choose_the_valid_answer_farthest_from_the_pool_and_keep_ever
     assert [pair["kind"] for pair in pairs] == [
         "near duplicate of a gold sample", "no sample found in the response", "tail not found in context",
     ]
+    # rejected answers with a complete sample are written in the chosen one's layout; the raw answers stay in candidates
+    assert [pair["rejected"] for pair in pairs] == [
+        "Context: The wheel number 0 came with the last word 0 here today.\nHead Entity: number 0\nHead Type: \n"
+        "Tail Entity: word 0\nTail Type: ",
+        answers[3],
+        "Context: The hub sat in the frame.\nHead Entity: hub\nHead Type: \nTail Entity: moon\nTail Type: ",
+    ]
+    assert [c["answer"] for c in pairs[0]["candidates"]] == answers
     verdicts = [c["verdict"] for c in pairs[0]["candidates"]]
     assert verdicts == ["near duplicate of a gold sample", "valid", "valid", "no sample found in the response", "tail not found in context"]
     assert all(pair["source"] == "self" and pair["candidates"] == pairs[0]["candidates"] for pair in pairs)
@@ -227,7 +235,11 @@ def test_self_pairs_reject_the_closest_valid_answer_when_all_are_valid(tiny_enco
     task = make_relation_synthesis_task(style="diverse")
     encoder = SentenceVectors(str(tiny_encoder_dir))
     pairs, _ = self_pairs(task, lambda prompts: [answers], gold, validator, encoder, candidates=2, seed=0)
-    assert len(pairs) == 1 and pairs[0]["kind"] == "near_copy" and pairs[0]["rejected"] == answers[0]
+    assert len(pairs) == 1 and pairs[0]["kind"] == "near_copy"
+    assert pairs[0]["rejected"] == (
+        "Context: The wheel number 9 came with the last word 1 here.\nHead Entity: number 9\nHead Type: ENTITY\n"
+        "Tail Entity: word 1\nTail Type: ENTITY"
+    )
     assert pairs[0]["scores"]["rejected_bleu"] > pairs[0]["scores"]["chosen_bleu"]
 
 
