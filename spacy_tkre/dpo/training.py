@@ -32,9 +32,18 @@ RUN_FILE = "dpo_run.json"
 
 def last_checkpoint(output_dir: Path) -> Optional[Path]:
     """The newest complete checkpoint. The trainer writes a checkpoint in place and its state file last, so a run
-    killed while saving leaves a folder without ``trainer_state.json``: that one is passed over."""
-    found = [path for path in (output_dir / CHECKPOINTS).glob("checkpoint-*") if (path / "trainer_state.json").exists()]
+    killed while saving leaves a folder without ``trainer_state.json``, or with one cut short: that one is passed
+    over."""
+    found = [path for path in (output_dir / CHECKPOINTS).glob("checkpoint-*") if _readable_state(path)]
     return max(found, key=lambda path: int(path.name.rsplit("-", 1)[1]), default=None)
+
+
+def _readable_state(checkpoint: Path) -> bool:
+    try:
+        srsly.read_json(checkpoint / "trainer_state.json")
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DPOSettings, resume: bool, use_cpu: bool, meta: Dict[str, Any]) -> Dict[str, Any]:

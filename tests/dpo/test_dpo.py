@@ -148,10 +148,13 @@ def test_a_checkpoint_killed_while_saving_is_passed_over(tmp_path):
     from spacy_tkre.dpo.training import last_checkpoint
 
     assert last_checkpoint(tmp_path) is None
-    for step in (3, 12, 15):
+    for step in (3, 12, 15, 18, 21):
         (tmp_path / "checkpoints" / f"checkpoint-{step}").mkdir(parents=True)
     for step in (3, 12):
         (tmp_path / "checkpoints" / f"checkpoint-{step}" / "trainer_state.json").write_text("{}")
+    # killed while the state file was being written: empty, or cut off mid-object
+    (tmp_path / "checkpoints" / "checkpoint-18" / "trainer_state.json").write_text("")
+    (tmp_path / "checkpoints" / "checkpoint-21" / "trainer_state.json").write_text('{"global_step": 21, "log_hist')
     assert last_checkpoint(tmp_path).name == "checkpoint-12"
 
 
