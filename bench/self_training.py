@@ -10,10 +10,12 @@ the seed's support set, with its relations removed (`spacy_tkre.pseudo_labels`, 
 confident docs are added to gold + synthetic and the extractor is trained again from the same pre-trained encoder with
 the same recipe and step budget (bench.kshot.run_cell), then scored on the test set. A seed already in the results
 file is skipped. min_score and per_label are fixed beforehand (see spacy_tkre.pseudo_labels), not chosen on the
-test set.
+test set. Without ``--synthetic`` the second training sees gold + pseudo-labelled docs only; give such a run its own
+``--name`` (e.g. self-training on the grid's ``full`` cells, ``--model .../tkre_full_..._k8_s{seed}/model-last
+--name tkre_full_selftrain_spans_context_normalized_400steps``).
 """
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import spacy
 import typer
@@ -33,7 +35,8 @@ def main(
     test: Path = typer.Argument(..., exists=True),
     model: str = typer.Option(..., help="The seed's trained K-shot pipeline, with {seed}"),
     encoder: str = typer.Option(..., help="The seed's pre-trained encoder folder, with {seed}"),
-    synthetic: str = typer.Option(..., help="The seed's LLM samples (.spacy), with {seed}"),
+    synthetic: Optional[str] = typer.Option(None, help="The seed's LLM samples (.spacy), with {seed}; without it, gold + pseudo-labels only"),
+    name: Optional[str] = typer.Option(None, help="Record name (default: the full_synthetic chain's, as `all` ships it)"),
     seed: List[int] = typer.Option([13, 21, 42, 87, 100]),
     k: int = typer.Option(8),
     min_score: float = typer.Option(0.0),
@@ -43,13 +46,13 @@ def main(
 ) -> None:
     pool = read_docbin(train)
     steps = kshot_steps(k)
-    name = self_training_name(steps)
+    name = name or self_training_name(steps)
     config = write_variant_config(REPRESENTATION, work_dir / f"{REPRESENTATION}.cfg")
     for seed_value in seed:
         if is_done(results, name, k, seed_value, steps):
             print(f"{name} K={k} seed={seed_value}: in {results}, skipped", flush=True)
             continue
-        extra = work_dir / f"k{k}_s{seed_value}_synthetic_and_pseudo_{per_label}per_label_min{min_score}.spacy"
+        extra = work_dir / f"{name}_k{k}_s{seed_value}_extra_{per_label}per_label_min{min_score}.spacy"
         if not extra.is_file():
             unlabelled = docs_not_in(pool, sample_k_shot(pool, k, seed_value)[0])
             extractor = spacy.load(model.format(seed=seed_value)).get_pipe("tkre_relation_extractor")
@@ -57,7 +60,7 @@ def main(
             print(f"seed {seed_value}: kept {dict(labelled.kept)}, skipped {dict(labelled.skipped)}", flush=True)
             if not labelled.docs:
                 raise SystemExit(f"seed {seed_value}: no doc was pseudo-labelled (min_score {min_score}); nothing to measure.")
-            docs = read_docbin(synthetic.format(seed=seed_value)) + labelled.docs
+            docs = (read_docbin(synthetic.format(seed=seed_value)) if synthetic else []) + labelled.docs
             extra.parent.mkdir(parents=True, exist_ok=True)
             DocBin(docs=docs, store_user_data=True).to_disk(extra)
         record = run_cell(pool, test, config, k, seed_value, name, work_dir, steps=steps,
