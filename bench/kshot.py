@@ -33,6 +33,11 @@ def kshot_steps(k: int) -> int:
     return Config().from_disk(KSHOT_CONFIG, interpolate=False)["training"]["max_steps"] * k // REFERENCE_K
 
 
+def peak_rate(config: Path = KSHOT_CONFIG) -> float:
+    """The peak learning rate of a K-shot config (by default the recipe's), as records store it."""
+    return Config().from_disk(config)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+
+
 def run_cell(
     pool: List[Doc], test: Path, config: Path, k: int, seed: int, name: str, work_dir: Path, *,
     steps: int, learn_rate: Optional[float] = None, encoder: Optional[str] = None, synthetic: Optional[str] = None,
@@ -51,7 +56,7 @@ def run_cell(
                 system__seed=seed, training__max_steps=steps, training__optimizer__learn_rate__initial_rate=learn_rate, **overrides)
     train_seconds = time.perf_counter() - start
     metrics = json_metrics(evaluate_pipeline(spacy.load(run_dir / "model-last"), test))
-    rate = learn_rate or Config().from_disk(config)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+    rate = learn_rate or peak_rate(config)
     record = make_record(dataset, name, metrics, time.perf_counter() - start, k=k, seed=seed, train_docs=len(support),
                          synthetic_docs=len(extra), steps=steps, learn_rate=rate, train_seconds=round(train_seconds, 1),
                          encoder=encoder)

@@ -44,6 +44,8 @@ def main(
     results: Path = typer.Option(Path("bench/results/results.jsonl")),
     work_dir: Path = typer.Option(Path("bench/out/self_training")),
 ) -> None:
+    if synthetic is None and name is None:
+        raise typer.BadParameter("without --synthetic the run is not the chain `all` ships: give it its own --name")
     pool = read_docbin(train)
     steps = kshot_steps(k)
     name = name or self_training_name(steps)

@@ -32,10 +32,9 @@ from statistics import mean, stdev
 from typing import Any, Dict, List, Optional, Tuple
 
 import typer
-from thinc.api import Config
 
-from bench.kshot import kshot_steps, run_cell
-from bench.variants import KSHOT_CONFIG, write_variant_config
+from bench.kshot import kshot_steps, peak_rate, run_cell
+from bench.variants import write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.report import summarize
 from spacy_tkre.results import append_record, read_records
@@ -74,16 +73,11 @@ def self_training_name(steps: int) -> str:
     return f"tkre_full_synthetic_selftrain_{REPRESENTATION}_{steps}steps"
 
 
-def recipe_rate() -> float:
-    """The K-shot recipe's peak learning rate; a record made at another rate belongs to an older recipe."""
-    return Config().from_disk(KSHOT_CONFIG)["training"]["optimizer"]["learn_rate"]["initial_rate"]
-
-
 def is_done(results: Path, name: str, k: int, seed: int, steps: int) -> bool:
     """Whether the results file holds this cell made with the current recipe (same step count and peak rate)."""
     if not results.is_file():
         return False
-    cell = (name, k, seed, steps, recipe_rate())
+    cell = (name, k, seed, steps, peak_rate())
     return any((r["variant"], r.get("k"), r.get("seed"), r.get("steps"), r.get("learn_rate")) == cell
                for r in read_records([results]) if r["dataset"] == DATASET)
 
@@ -133,7 +127,7 @@ class SeedData:
 def readme_table(records: List[Dict[str, Any]]) -> str:
     """Mean ± std (seeds) of the official macro-F1 per variant and K of the grid, from the records of this recipe: its
     step budget (in the record name) and its peak learning rate (a record field), so older recipes stay out."""
-    ks, steps, rate = GRID_K, {k: kshot_steps(k) for k in GRID_K}, recipe_rate()
+    ks, steps, rate = GRID_K, {k: kshot_steps(k) for k in GRID_K}, peak_rate()
     groups = summarize([r for r in records if r["dataset"] == DATASET and r.get("learn_rate") == rate], "rel_macro_f")
     lines = ["| variant | " + " | ".join(f"K={k} ({steps[k]} steps)" for k in ks) + " |", "|---" * (len(ks) + 1) + "|"]
     rows = [(variant, lambda k, v=variant: record_name(v, steps[k])) for variant in VARIANTS]
