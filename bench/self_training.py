@@ -1,18 +1,16 @@
-"""Lever 5 of the accuracy work: self-training on the unlabelled rest of the train pool.
+"""Lever 5 of the accuracy work: self-training on the unlabelled rest of the train pool, as `all`'s `selftrain` does.
 
     python -m bench.self_training corpus/semeval_train_full.spacy corpus/semeval_test.spacy --seed 13 \
-        --model bench/out/tkre_benchmark/kshot/tkre_full_synthetic_spans_context_normalized_200steps_k8_s{seed}/model-last \
-        --encoder bench/out/tkre_benchmark/k8_s{seed}/training/tkre/encoder/final \
-        --synthetic bench/out/tkre_benchmark/k8_s{seed}/training/tkre/train/synthetic.spacy
+        --model 'bench/out/tkre_benchmark/kshot/tkre_full_spans_context_normalized_400steps_k8_s{seed}/model-last' \
+        --encoder 'bench/out/tkre_benchmark/k8_s{seed}/training/tkre/encoder/final'
 
-Per seed: the trained K-shot pipeline (by default the TKRE grid's full_synthetic cell) labels the train pool minus
-the seed's support set, with its relations removed (`spacy_tkre.pseudo_labels`, the `pseudo-label` command); the
-confident docs are added to gold + synthetic and the extractor is trained again from the same pre-trained encoder with
-the same recipe and step budget (bench.kshot.run_cell), then scored on the test set. A seed already in the results
-file is skipped. min_score and per_label are fixed beforehand (see spacy_tkre.pseudo_labels), not chosen on the
-test set. Without ``--synthetic`` the second training sees gold + pseudo-labelled docs only; give such a run its own
-``--name`` (e.g. self-training on the grid's ``full`` cells, ``--model .../tkre_full_..._k8_s{seed}/model-last
---name tkre_full_selftrain_spans_context_normalized_400steps``).
+Per seed: the trained K-shot pipeline (the TKRE grid's cell of the variant fine-tuned on what the second training
+sees: `full` without ``--synthetic``, `full_synthetic` with it) labels the train pool minus the seed's support set,
+with its relations removed (`spacy_tkre.pseudo_labels`, the `pseudo-label` command); the confident docs are added
+to gold (+ synthetic) and the extractor is trained again from the same pre-trained encoder with the same recipe and
+step budget (bench.kshot.run_cell), then scored on the test set. The record is named after that variant
+(bench.tkre_benchmark.self_training_name). A seed already in the results file is skipped. min_score and per_label
+are fixed beforehand (see spacy_tkre.pseudo_labels), not chosen on the test set.
 """
 from pathlib import Path
 from typing import List, Optional
@@ -36,7 +34,7 @@ def main(
     model: str = typer.Option(..., help="The seed's trained K-shot pipeline, with {seed}"),
     encoder: str = typer.Option(..., help="The seed's pre-trained encoder folder, with {seed}"),
     synthetic: Optional[str] = typer.Option(None, help="The seed's LLM samples (.spacy), with {seed}; without it, gold + pseudo-labels only"),
-    name: Optional[str] = typer.Option(None, help="Record name (default: the full_synthetic chain's, as `all` ships it)"),
+    name: Optional[str] = typer.Option(None, help="Record name (default: the full or, with --synthetic, full_synthetic chain's)"),
     seed: List[int] = typer.Option([13, 21, 42, 87, 100]),
     k: int = typer.Option(8),
     min_score: float = typer.Option(0.0),
@@ -44,11 +42,9 @@ def main(
     results: Path = typer.Option(Path("bench/results/results.jsonl")),
     work_dir: Path = typer.Option(Path("bench/out/self_training")),
 ) -> None:
-    if synthetic is None and name is None:
-        raise typer.BadParameter("without --synthetic the run is not the chain `all` ships: give it its own --name")
     pool = read_docbin(train)
     steps = kshot_steps(k)
-    name = name or self_training_name(steps)
+    name = name or self_training_name(steps, "full_synthetic" if synthetic else "full")
     config = write_variant_config(REPRESENTATION, work_dir / f"{REPRESENTATION}.cfg")
     for seed_value in seed:
         if is_done(results, name, k, seed_value, steps):

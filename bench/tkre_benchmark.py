@@ -59,7 +59,8 @@ README_START, README_END = "<!-- tkre-benchmark:start -->", "<!-- tkre-benchmark
 REPRESENTATION = "spans_context_normalized"
 BASELINE_ROW = ("gold, entity markers (the default before)", "finetune")
 # (row title, the grid variant whose pipeline pseudo-labels the rest of the pool and whose data it trains on again)
-SELF_TRAINING_ROWS = (("full_synthetic, then self-training (`all`)", "full_synthetic"), ("full, then self-training", "full"))
+SELF_TRAINING_ROWS = (("full_synthetic, then self-training (`all` before)", "full_synthetic"),
+                      ("full, then self-training (`all`)", "full"))
 
 
 def record_name(variant: str, steps: int) -> str:
@@ -70,8 +71,8 @@ def record_name(variant: str, steps: int) -> str:
 
 
 def self_training_name(steps: int, variant: str = "full_synthetic") -> str:
-    """The record name of a grid variant followed by self-training (bench.self_training); full_synthetic's is what
-    `all` ships."""
+    """The record name of a grid variant followed by self-training (bench.self_training); full's is what `all`
+    ships."""
     return f"tkre_{variant}_selftrain_{REPRESENTATION}_{steps}steps"
 
 
