@@ -1,5 +1,5 @@
 """Defensive parsing of synthesis answers: JSON in any wrapping, labelled lines in any decoration, garbage."""
-from spacy_tkre.llm.synthesis.parser import INCOMPLETE, NO_SAMPLE, parse_samples
+from spacy_tkre.llm.synthesis.parser import FRAGMENT, INCOMPLETE, NO_SAMPLE, parse_samples
 
 FULL = {"relation": "founded_by", "context": "Acme was founded by Ann .", "head": "Acme", "head_type": "ORG",
         "tail": "Ann", "tail_type": "PER"}
@@ -45,6 +45,13 @@ def test_incomplete_and_cut_off_samples_are_counted():
     parsed = parse_samples(response)
     assert len(parsed["samples"]) == 1
     assert parsed["problems"] == {INCOMPLETE: 1}
+
+
+def test_repeated_field_lines_are_fragments_not_incomplete_samples():
+    response = "Context: Acme was founded by Ann .\nHead Entity: Acme\nTail Entity: Ann\n" + "Tail Entity: mouth\n" * 3
+    parsed = parse_samples(response)
+    assert len(parsed["samples"]) == 1
+    assert parsed["problems"] == {FRAGMENT: 3}
 
 
 def test_no_sample_at_all():

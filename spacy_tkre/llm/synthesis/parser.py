@@ -26,6 +26,9 @@ QUOTES = "\"'`“”‘’*"
 
 NO_SAMPLE = "no sample found in the response"
 INCOMPLETE = "incomplete sample (context, head or tail missing)"
+# A small model that loops writes one field line over and over ("Tail Entity: mouth" fifty times): each repeat is a
+# record without a context, counted apart so that loop length does not pass for lost samples.
+FRAGMENT = "fragment without a context (a field line the model repeats)"
 
 Draft = Dict[str, str]
 
@@ -35,7 +38,7 @@ def parse_samples(response: str) -> Dict[str, Any]:
     candidates = [_json_records(response), _labelled_records(response)]
     records = max(candidates, key=lambda found: (len(_complete(found)), len(found)))
     samples = _complete(records)
-    problems = Counter({INCOMPLETE: len(records) - len(samples)} if len(records) > len(samples) else {})
+    problems = Counter(INCOMPLETE if record.get("context") else FRAGMENT for record in records if record not in samples)
     if not records:
         problems[NO_SAMPLE] += 1
     return {"samples": samples, "problems": dict(problems)}
