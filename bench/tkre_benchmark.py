@@ -70,7 +70,7 @@ def record_name(variant: str, steps: int) -> str:
     return f"{prefix.replace('finetune_', '')}_{REPRESENTATION}_{steps}steps"
 
 
-def self_training_name(steps: int, variant: str = "full_synthetic") -> str:
+def self_training_name(steps: int, variant: str) -> str:
     """The record name of a grid variant followed by self-training (bench.self_training); full's is what `all`
     ships."""
     return f"tkre_{variant}_selftrain_{REPRESENTATION}_{steps}steps"
