@@ -1,15 +1,19 @@
 """Preference pairs from the gold support set (the diverse-generation paper's recipe).
 
 For each label, its gold samples are shuffled (seeded) and walked in order: the prompt at step ``k`` is the
-synthesis prompt showing the first ``k`` of them as demonstrations, and *chosen* is sample ``k + 1``, a real new
-sample of the label, written in the answer layout. ``k`` grows from 1 to the task's ``max_demonstrations``, so
-training sees prompts with as many demonstrations as one-at-a-time generation shows while its window fills.
-Each prompt gets one pair per *rejected* kind:
+synthesis prompt showing the first ``k`` of them as demonstrations, and *chosen* is what follows, real new samples
+of the label written in the answer layout: sample ``k + 1`` in the diverse style (one sample per prompt), samples
+``k + 1`` onwards (at most ``samples_per_prompt``, and the prompt asks for that many) in the batch style, so the
+tuned model learns to write the number of distinct samples asked for and then stop. ``k`` grows from 1 to the
+task's ``max_demonstrations``, so training sees prompts with as many demonstrations as one-at-a-time generation
+shows while its window fills. Each prompt gets one pair per *rejected* kind, as many rejected samples as chosen ones:
 
-- ``other_label``: a gold sample of another label, answered as if it were this one (a wrong relation);
-- ``swapped``: a demonstration with head and tail (and their types) exchanged (a wrong direction);
-- ``perturbed``: a demonstration with some words outside its entities dropped (a near copy);
-- ``copy``: a demonstration copied exactly.
+- ``other_label``: gold samples of other labels, answered as if they were this one (a wrong relation);
+- ``swapped``: demonstrations with head and tail (and their types) exchanged (a wrong direction);
+- ``perturbed``: demonstrations with some words outside their entities dropped (near copies);
+- ``copy``: demonstrations copied exactly;
+- ``loop``: the first chosen sample, then one of its field lines over and over, as SmolLM2 loops (the most common
+  way its answers are lost); chosen and rejected share the sample, so the pair teaches to stop after it.
 
 **The label half-split.** A generator tuned on the gold answers of a label and then asked for new samples of that
 label would be rewarded for reciting them, and the downstream gold + synthetic training set would be measured on
@@ -21,7 +25,7 @@ is tuned on half 0's pairs to synthesize half 1's labels, another on half 1's pa
 import math
 import random
 from collections import Counter
-from typing import Dict, Iterator, List, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..llm.diversity import similarity, words
 from ..llm.synthesis.requests import Sample
@@ -30,8 +34,11 @@ from ..llm.templates import render_sample
 from ..llm.validation import Schema
 from .pairs import Pair
 
-KINDS = ("other_label", "swapped", "perturbed", "copy")
+KINDS = ("other_label", "swapped", "perturbed", "copy", "loop")
 DROP_FRACTION = 0.15
+# How often a ``loop`` rejection repeats its field line (SmolLM2's loops run to max_new_tokens; this is enough to
+# make the repetition, not its length, what the pair is about).
+LOOP_REPEATS = 8
 
 
 def relation_type(label: str) -> str:
@@ -65,16 +72,21 @@ def gold_pairs(
         rng.shuffle(order)
         others = [s for other, found in gold.items() if other != label and halves[other] == halves[label] for s in found]
         for k in range(1, min(len(order) - 1, task.max_demonstrations) + 1):
-            demonstrations, chosen = order[:k], order[k]
-            prompt = task.prompt(label, demonstrations, schema[label]["head"], schema[label]["tail"])
+            demonstrations, chosen = order[:k], order[k : k + task.samples_per_prompt]
+            prompt = task.prompt(label, demonstrations, schema[label]["head"], schema[label]["tail"], n=len(chosen))
+            chosen_text = answer_text(chosen, label, task.style)
             for kind in kinds:
-                rejected = _rejected(kind, demonstrations, others, rng)
-                if rejected is None or render_sample(rejected) == render_sample(chosen):
+                rejected = _rejected(kind, chosen, demonstrations, others, rng)
+                rejected_text = rejected and answer_text(rejected, label, task.style)
+                if kind == "loop" and rejected_text:
+                    rejected_text = _looped(rejected_text)
+                if not rejected_text or rejected_text == chosen_text:
                     skipped[f"{kind}: no distinct rejected answer"] += 1
                     continue
                 pairs.append({
-                    "prompt": prompt, "chosen": render_sample(chosen), "rejected": render_sample(rejected),
+                    "prompt": prompt, "chosen": chosen_text, "rejected": rejected_text,
                     "label": label, "kind": kind, "source": "gold", "half": halves[label], "n_demonstrations": k,
+                    "n_samples": len(chosen),
                     "scores": {
                         "chosen_similarity": _closest(chosen, demonstrations),
                         "rejected_similarity": _closest(rejected, demonstrations),
@@ -83,7 +95,33 @@ def gold_pairs(
     return pairs, skipped
 
 
-def _rejected(kind: str, demonstrations: List[Sample], others: List[Sample], rng: random.Random):
+def answer_text(samples: Sequence[Sample], label: str, style: str) -> str:
+    """Samples as the model should answer the style's prompt: the diverse style's one sample in the sample layout;
+    the batch style's samples each under a ``Relation:`` line and separated by a blank line, as its demonstrations
+    are shown."""
+    if style != "batch":
+        return render_sample(samples[0])
+    return "\n\n".join(f"Relation: {label}\n{render_sample(sample)}" for sample in samples)
+
+
+def _looped(text: str) -> str:
+    """``text`` followed by its ``Tail Entity`` line again and again."""
+    line = next(line for line in text.splitlines() if line.startswith("Tail Entity:"))
+    return text + f"\n{line}" * LOOP_REPEATS
+
+
+def _rejected(
+    kind: str, chosen: List[Sample], demonstrations: List[Sample], others: List[Sample], rng: random.Random
+) -> Optional[List[Sample]]:
+    """As many rejected samples of ``kind`` as there are chosen ones (``loop``: the first chosen sample, which
+    ``_looped`` repeats a line of); None when the kind cannot be made."""
+    if kind == "loop":
+        return chosen[:1]
+    rejected = [_rejected_sample(kind, demonstrations, others, rng) for _ in chosen]
+    return None if any(sample is None for sample in rejected) else rejected
+
+
+def _rejected_sample(kind: str, demonstrations: List[Sample], others: List[Sample], rng: random.Random) -> Optional[Sample]:
     source = rng.choice(demonstrations)
     if kind == "other_label":
         return dict(rng.choice(others)) if others else None
@@ -119,7 +157,7 @@ def _word_spans(text: str) -> Iterator[Tuple[int, int]]:
             start = i
 
 
-def _closest(sample: Sample, demonstrations: Sequence[Sample]) -> float:
-    """Word-sequence similarity of the sample's context to the most similar demonstration (1 = a copy)."""
-    tokens = words(sample["context"])
-    return round(max(similarity(tokens, words(d["context"])) for d in demonstrations), 3)
+def _closest(samples: Sequence[Sample], demonstrations: Sequence[Sample]) -> float:
+    """Word-sequence similarity of the samples' contexts to the most similar demonstration (1 = a copy), the
+    highest over the samples."""
+    return round(max(similarity(words(sample["context"]), words(d["context"])) for sample in samples for d in demonstrations), 3)

@@ -3,7 +3,7 @@
 Each line holds ``prompt`` (the synthesis prompt's text, before any chat template), ``chosen`` and ``rejected``
 (answers in the sample layout the synthesis parser reads), ``label``, ``kind`` (why the rejected answer is
 worse), ``source`` (``gold`` or ``self``), ``half`` (which half of the labels the pair teaches; see
-``gold_pairs``), ``n_demonstrations`` and ``scores``; on-policy pairs also keep every sampled ``candidates``'s
+``gold_pairs``), ``n_demonstrations``, ``n_samples`` (gold pairs: samples in *chosen*) and ``scores``; on-policy pairs also keep every sampled ``candidates``'s
 validation verdict. Reading checks every line as ``convert`` reads records: a line an edit broke is skipped and
 reported with its line number and reason before any training starts.
 """

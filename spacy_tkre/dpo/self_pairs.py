@@ -50,6 +50,11 @@ def self_pairs(
     ``encoder`` gives the sentence vectors that measure how close a valid answer is to the pool. With ``half``,
     only that half's labels are sampled (the halves are still drawn over every label of ``gold``). ``verdicts``, when
     given, counts every candidate's verdict, also those of prompts that gave no pair (and so are not in the file)."""
+    if task.style != "diverse":
+        raise ValueError(
+            f"On-policy pairs judge one sample per answer, so they need the diverse prompt, not {task.style!r}: add "
+            "--components.synthesis.task.style diverse (gold pairs follow either style)."
+        )
     halves = label_halves(list(gold), seed)
     pairs: List[Pair] = []
     skipped: Counter = Counter()

@@ -8,8 +8,9 @@ from typer.testing import CliRunner
 
 from spacy_tkre.cli import app
 from spacy_tkre.convert import ConversionReport
-from spacy_tkre.dpo.gold_pairs import KINDS, gold_pairs, label_halves
+from spacy_tkre.dpo.gold_pairs import KINDS, LOOP_REPEATS, gold_pairs, label_halves
 from spacy_tkre.dpo.pairs import pairs_of_half, read_pairs, write_pairs
+from spacy_tkre.llm.synthesis.parser import FRAGMENT, parse_samples
 from spacy_tkre.llm.synthesis.registry import make_relation_synthesis_task
 from spacy_tkre.llm.templates import render_sample
 
@@ -49,7 +50,7 @@ def pairs():
 def test_every_prompt_has_one_pair_per_kind_with_growing_demonstrations(pairs):
     label_pairs = [pair for pair in pairs if pair["label"] == LABELS[0]]
     # 4 gold samples: 1, 2 and 3 demonstrations, the next sample as chosen
-    assert [pair["n_demonstrations"] for pair in label_pairs] == [1] * 4 + [2] * 4 + [3] * 4
+    assert [pair["n_demonstrations"] for pair in label_pairs] == [1] * len(KINDS) + [2] * len(KINDS) + [3] * len(KINDS)
     assert [pair["kind"] for pair in label_pairs] == list(KINDS) * 3
     for pair in label_pairs:
         assert pair["prompt"].count("Relation: Cause-Effect(e1,e2)\nContext:") == pair["n_demonstrations"]
@@ -70,6 +71,48 @@ def test_copy_and_swapped_and_perturbed_come_from_a_demonstration(pairs):
     assert perturbed["Head Entity"] in perturbed["Context"] and perturbed["Tail Entity"] in perturbed["Context"]
     assert perturbed["Context"] not in by_kind["perturbed"]["prompt"]
     assert 0.5 < by_kind["perturbed"]["scores"]["rejected_similarity"] < 1.0
+
+
+def test_a_loop_rejection_is_the_chosen_sample_then_one_of_its_lines_repeated(pairs):
+    loop = next(pair for pair in pairs if pair["kind"] == "loop")
+    assert loop["rejected"].startswith(loop["chosen"] + "\n")
+    repeated = loop["rejected"][len(loop["chosen"]) + 1:].splitlines()
+    assert len(repeated) == LOOP_REPEATS and set(repeated) == {loop["chosen"].splitlines()[3]}
+    assert repeated[0].startswith("Tail Entity: ")
+    # what the parser makes of it: the sample, then fragments without a context, as it counts SmolLM2's loops
+    parsed = parse_samples(loop["rejected"])
+    assert len(parsed["samples"]) == 1 and parsed["problems"] == {FRAGMENT: LOOP_REPEATS}
+
+
+@pytest.fixture(scope="module")
+def batch_pairs():
+    task = make_relation_synthesis_task(style="batch", samples_per_prompt=2, max_demonstrations=8)
+    found, skipped = gold_pairs(task, _gold(), _schema(), seed=0)
+    assert not skipped
+    return found
+
+
+def test_batch_pairs_ask_for_the_samples_chosen_holds_and_parse_back_to_those_gold_samples(batch_pairs):
+    gold = {sample["context"]: sample for samples in _gold().values() for sample in samples}
+    label_pairs = [pair for pair in batch_pairs if pair["label"] == LABELS[1] and pair["kind"] == "copy"]
+    # 4 gold samples: 1 demonstration and 2 chosen, 2 and 2, 3 and the last one
+    assert [(pair["n_demonstrations"], pair["n_samples"]) for pair in label_pairs] == [(1, 2), (2, 2), (3, 1)]
+    for pair in label_pairs:
+        assert f"Generate {pair['n_samples']} more samples" in pair["prompt"]
+        chosen = parse_samples(pair["chosen"])["samples"]
+        assert len(chosen) == pair["n_samples"] and all(s["relation"] == LABELS[1] for s in chosen)
+        for sample in chosen:
+            assert sample["context"] in gold and sample["context"] not in pair["prompt"]
+            assert (sample["head"], sample["tail"]) == (gold[sample["context"]]["head"], gold[sample["context"]]["tail"])
+        copied = parse_samples(pair["rejected"])["samples"]
+        assert len(copied) == pair["n_samples"] and all(s["context"] in pair["prompt"] for s in copied)
+
+
+def test_batch_loop_rejection_keeps_the_first_chosen_sample_only(batch_pairs):
+    loop = next(pair for pair in batch_pairs if pair["kind"] == "loop" and pair["n_samples"] == 2)
+    first = loop["chosen"].split("\n\n")[0]
+    assert loop["rejected"].startswith(first + "\n") and loop["rejected"] != loop["chosen"]
+    assert len(parse_samples(loop["rejected"])["samples"]) == 1
 
 
 def test_other_label_rejections_stay_in_the_half_and_both_directions_share_a_half(pairs):
@@ -337,3 +380,13 @@ def test_two_tuned_generators_split_the_labels_exactly_once_and_never_their_own_
     assert labels_to_generate(every_pair, labels) == ["D(e1,e2)"]
     with pytest.raises(ValueError, match="lacks"):
         labels_to_generate({"labels_trained": []}, labels)
+
+
+def test_self_pairs_refuse_the_batch_prompt_with_the_setting_to_use(tiny_encoder_dir):
+    from spacy_tkre.dpo.self_pairs import self_pairs
+    from spacy_tkre.llm.sentence_vectors import SentenceVectors
+
+    task = make_relation_synthesis_task(style="batch")
+    with pytest.raises(ValueError, match="--components.synthesis.task.style diverse"):
+        self_pairs(task, lambda prompts: [[]], _gold(), _validator(_gold()[LABELS[0]]),
+                   SentenceVectors(str(tiny_encoder_dir)), candidates=2, seed=0)

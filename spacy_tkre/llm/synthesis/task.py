@@ -76,15 +76,19 @@ class RelationSynthesisTask:
         request = read_request(doc)
         return self.prompt(request["label"], self.demonstrations(request), request["head_types"], request["tail_types"])
 
-    def prompt(self, label: str, demonstrations: Sequence[Sample], head_types: Sequence[str], tail_types: Sequence[str]) -> str:
-        """The prompt for ``label`` showing exactly ``demonstrations`` (preference pairs choose them themselves)."""
+    def prompt(
+        self, label: str, demonstrations: Sequence[Sample], head_types: Sequence[str], tail_types: Sequence[str],
+        n: Optional[int] = None,
+    ) -> str:
+        """The prompt for ``label`` showing exactly ``demonstrations`` and asking for ``n`` samples (by default
+        ``samples_per_prompt``; preference pairs choose both themselves)."""
         return self._compiled.render(
             label=label,
             definition=self._label_definitions.get(label, ""),
             head_types=list(head_types),
             tail_types=list(tail_types),
             demonstrations=list(demonstrations),
-            n=self._samples_per_prompt,
+            n=n or self._samples_per_prompt,
         )
 
     def generate_prompts(self, docs: Iterable[Doc], context_length: Optional[int] = None) -> Iterable[Tuple[Iterable[str], Iterable[Doc]]]:
