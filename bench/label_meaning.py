@@ -49,8 +49,8 @@ def main(
     pool = read_docbin(train)
     config = write_variant_config(VARIANT, work_dir / f"{VARIANT}.cfg")
     for seed_value in seed:
+        seed_encoder = encoder.format(seed=seed_value) if encoder else None
         if test is not None:
-            seed_encoder = encoder.format(seed=seed_value) if encoder else None
             for setting in test_arm:
                 model = work_dir / f"{arm_name(setting, stem)}_k{k}_s{seed_value}" / "model-last"
                 append_record(results, score_kept_model(model, test, arm_name(setting, stem), k, seed_value, steps=steps,
@@ -62,7 +62,7 @@ def main(
         for setting in arm:
             record = run_cell(
                 pool, dev_path, config, k, seed_value, arm_name(setting, stem), work_dir, steps=steps, dataset=dataset,
-                encoder=encoder.format(seed=seed_value) if encoder else None,
+                encoder=seed_encoder,
                 initialize__components__tkre_relation_extractor__output_init=setting,
                 initialize__components__tkre_relation_extractor__definitions=(
                     str(definitions.resolve()) if setting == "examples+definitions" else None),
