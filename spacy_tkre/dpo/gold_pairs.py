@@ -13,7 +13,13 @@ shows while its window fills. Each prompt gets one pair per *rejected* kind, as 
 - ``perturbed``: demonstrations with some words outside their entities dropped (near copies);
 - ``copy``: demonstrations copied exactly;
 - ``loop``: the first chosen sample, then one of its field lines over and over, as SmolLM2 loops (the most common
-  way its answers are lost); chosen and rejected share the sample, so the pair teaches to stop after it.
+  way its answers are lost); chosen and rejected share the sample, so the pair teaches to stop after it;
+- ``absent_entity``: the chosen samples with a tail entity taken from another gold sample, one their context does
+  not contain (the validator's "tail not found in context");
+- ``same_entity``: the chosen samples with the head entity as tail too (one entity, no relation).
+
+The last two differ from *chosen* only in the entity lines, so those pairs are about exactly the mistake, not about
+the sentence.
 
 **The label half-split.** A generator tuned on the gold answers of a label and then asked for new samples of that
 label would be rewarded for reciting them, and the downstream gold + synthetic training set would be measured on
@@ -34,7 +40,7 @@ from ..llm.templates import render_sample
 from ..llm.validation import Schema
 from .pairs import Pair
 
-KINDS = ("other_label", "swapped", "perturbed", "copy", "loop")
+KINDS = ("other_label", "swapped", "perturbed", "copy", "loop", "absent_entity", "same_entity")
 DROP_FRACTION = 0.15
 # How often a ``loop`` rejection repeats its field line (SmolLM2's loops run to max_new_tokens; this is enough to
 # make the repetition, not its length, what the pair is about).
@@ -74,10 +80,10 @@ def gold_pairs(
         for k in range(1, min(len(order) - 1, task.max_demonstrations) + 1):
             demonstrations, chosen = order[:k], order[k : k + task.samples_per_prompt]
             prompt = task.prompt(label, demonstrations, schema[label]["head"], schema[label]["tail"], n=len(chosen))
-            chosen_text = answer_text(chosen, label, task.style)
+            chosen_text = answer_text(chosen, task.style)
             for kind in kinds:
                 rejected = _rejected(kind, chosen, demonstrations, others, rng)
-                rejected_text = rejected and answer_text(rejected, label, task.style)
+                rejected_text = rejected and answer_text(rejected, task.style)
                 if kind == "loop" and rejected_text:
                     rejected_text = _looped(rejected_text)
                 if not rejected_text or rejected_text == chosen_text:
@@ -95,13 +101,12 @@ def gold_pairs(
     return pairs, skipped
 
 
-def answer_text(samples: Sequence[Sample], label: str, style: str) -> str:
-    """Samples as the model should answer the style's prompt: the diverse style's one sample in the sample layout;
-    the batch style's samples each under a ``Relation:`` line and separated by a blank line, as its demonstrations
-    are shown."""
-    if style != "batch":
-        return render_sample(samples[0])
-    return "\n\n".join(f"Relation: {label}\n{render_sample(sample)}" for sample in samples)
+def answer_text(samples: Sequence[Sample], style: str) -> str:
+    """Samples as the model should answer the style's prompt: the diverse style's one sample, the batch style's
+    samples separated by a blank line, all in the sample layout. The batch prompt shows its demonstrations under a
+    ``Relation:`` line, but answers leave it out: the prompt asks for one label, the parser does not need the line,
+    and a model tuned to repeat label names garbles them on labels it was not tuned on (an invalid sample each)."""
+    return render_sample(samples[0]) if style != "batch" else "\n\n".join(render_sample(sample) for sample in samples)
 
 
 def _looped(text: str) -> str:
@@ -117,8 +122,19 @@ def _rejected(
     ``_looped`` repeats a line of); None when the kind cannot be made."""
     if kind == "loop":
         return chosen[:1]
-    rejected = [_rejected_sample(kind, demonstrations, others, rng) for _ in chosen]
+    if kind == "same_entity":
+        return [{**sample, "tail": sample["head"], "tail_type": sample["head_type"]} for sample in chosen]
+    if kind == "absent_entity":
+        rejected = [_with_absent_tail(sample, demonstrations + others, rng) for sample in chosen]
+    else:
+        rejected = [_rejected_sample(kind, demonstrations, others, rng) for _ in chosen]
     return None if any(sample is None for sample in rejected) else rejected
+
+
+def _with_absent_tail(sample: Sample, pool: List[Sample], rng: random.Random) -> Optional[Sample]:
+    """``sample`` with the tail of a ``pool`` sample that its context does not contain; None if every one occurs."""
+    absent = sorted({other["tail"] for other in pool if other["tail"].lower() not in sample["context"].lower()})
+    return {**sample, "tail": rng.choice(absent)} if absent else None
 
 
 def _rejected_sample(kind: str, demonstrations: List[Sample], others: List[Sample], rng: random.Random) -> Optional[Sample]:

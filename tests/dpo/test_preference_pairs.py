@@ -13,6 +13,7 @@ from spacy_tkre.dpo.pairs import pairs_of_half, read_pairs, write_pairs
 from spacy_tkre.llm.synthesis.parser import FRAGMENT, parse_samples
 from spacy_tkre.llm.synthesis.registry import make_relation_synthesis_task
 from spacy_tkre.llm.templates import render_sample
+from spacy_tkre.llm.validation import OVERLAP, SAME_WORDS, TAIL_NOT_FOUND, Rejected
 
 LABELS = ["Cause-Effect(e1,e2)", "Cause-Effect(e2,e1)", "Part-Whole(e1,e2)", "Made-By(e1,e2)", "Located-In(e1,e2)"]
 
@@ -99,8 +100,9 @@ def test_batch_pairs_ask_for_the_samples_chosen_holds_and_parse_back_to_those_go
     assert [(pair["n_demonstrations"], pair["n_samples"]) for pair in label_pairs] == [(1, 2), (2, 2), (3, 1)]
     for pair in label_pairs:
         assert f"Generate {pair['n_samples']} more samples" in pair["prompt"]
+        assert "Relation:" not in pair["chosen"]  # the prompt names the label; answers have no label to garble
         chosen = parse_samples(pair["chosen"])["samples"]
-        assert len(chosen) == pair["n_samples"] and all(s["relation"] == LABELS[1] for s in chosen)
+        assert len(chosen) == pair["n_samples"]
         for sample in chosen:
             assert sample["context"] in gold and sample["context"] not in pair["prompt"]
             assert (sample["head"], sample["tail"]) == (gold[sample["context"]]["head"], gold[sample["context"]]["tail"])
@@ -113,6 +115,23 @@ def test_batch_loop_rejection_keeps_the_first_chosen_sample_only(batch_pairs):
     first = loop["chosen"].split("\n\n")[0]
     assert loop["rejected"].startswith(first + "\n") and loop["rejected"] != loop["chosen"]
     assert len(parse_samples(loop["rejected"])["samples"]) == 1
+
+
+@pytest.mark.parametrize("kind,reasons", [
+    ("absent_entity", {TAIL_NOT_FOUND}),
+    ("same_entity", {SAME_WORDS, OVERLAP}),  # the head's one mention cannot also be the tail: an overlap
+])
+def test_entity_rejections_are_the_chosen_samples_with_a_tail_the_validator_refuses(batch_pairs, kind, reasons):
+    validator = _validator([])
+    for pair in (pair for pair in batch_pairs if pair["kind"] == kind):
+        chosen, rejected = (parse_samples(pair[side])["samples"] for side in ("chosen", "rejected"))
+        assert len(rejected) == len(chosen) == pair["n_samples"]
+        for good, bad in zip(chosen, rejected):
+            assert {**bad, "tail": good["tail"], "tail_type": good["tail_type"]} == good and bad["tail"] != good["tail"]
+            validator.validate(good, pair["label"])
+            with pytest.raises(Rejected) as rejection:
+                validator.validate(bad, pair["label"])
+            assert rejection.value.reason in reasons
 
 
 def test_other_label_rejections_stay_in_the_half_and_both_directions_share_a_half(pairs):
