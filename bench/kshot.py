@@ -24,6 +24,7 @@ from spacy_tkre.evaluation import evaluate_pipeline, json_metrics
 from spacy_tkre.results import append_record, make_record
 from spacy_tkre.sampling import sample_dev_set, sample_k_shot
 
+OUTPUT_INIT_KEY = "initialize__components__tkre_relation_extractor__output_init"
 # The K whose budget configs/kshot_cpu.cfg's max_steps is.
 REFERENCE_K = 8
 
@@ -36,6 +37,11 @@ def kshot_steps(k: int) -> int:
 def peak_rate(config: Path = KSHOT_CONFIG) -> float:
     """The peak learning rate of a K-shot config (by default the recipe's), as records store it."""
     return Config().from_disk(config)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+
+
+def output_init(config: Path = KSHOT_CONFIG) -> str:
+    """Where a K-shot config's classifier output rows start (spacy_tkre.imprinting), as records store it."""
+    return Config().from_disk(config, interpolate=False)["initialize"]["components"]["tkre_relation_extractor"]["output_init"]
 
 
 def run_cell(
@@ -59,7 +65,7 @@ def run_cell(
     rate = learn_rate or peak_rate(config)
     record = make_record(dataset, name, metrics, time.perf_counter() - start, k=k, seed=seed, train_docs=len(support),
                          synthetic_docs=len(extra), steps=steps, learn_rate=rate, train_seconds=round(train_seconds, 1),
-                         encoder=encoder)
+                         encoder=encoder, output_init=overrides.get(OUTPUT_INIT_KEY) or output_init(config))
     print(f"{name} K={k} seed={seed}: macro-F1 {100 * metrics['rel_macro_f']:.2f}, "
           f"micro-F1 {100 * metrics['rel_micro_f']:.2f} ({record['wall_time']}s)", flush=True)
     return record

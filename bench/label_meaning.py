@@ -65,7 +65,7 @@ def main(
                 encoder=seed_encoder,
                 initialize__components__tkre_relation_extractor__output_init=setting,
                 initialize__components__tkre_relation_extractor__definitions=(
-                    str(definitions.resolve()) if setting == "examples+definitions" else None),
+                    str(definitions.resolve()) if setting == "examples+definitions" else "null"),
             )
             append_record(results, {**record, "dev_k": dev_k, "dev_docs": len(dev)})
 

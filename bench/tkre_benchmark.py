@@ -33,7 +33,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import typer
 
-from bench.kshot import kshot_steps, peak_rate, run_cell
+from bench.kshot import kshot_steps, output_init, peak_rate, run_cell
 from bench.variants import write_variant_config
 from spacy_tkre.docbins import read_docbin
 from spacy_tkre.report import summarize
@@ -59,7 +59,7 @@ README_START, README_END = "<!-- tkre-benchmark:start -->", "<!-- tkre-benchmark
 REPRESENTATION = "spans_context_normalized"
 BASELINE_ROW = ("gold, entity markers (the default before)", "finetune")
 # (row title, the grid variant whose pipeline pseudo-labels the rest of the pool and whose data it trains on again)
-SELF_TRAINING_ROWS = (("full_synthetic, then self-training (`all` before)", "full_synthetic"),
+SELF_TRAINING_ROWS = (("full_synthetic, then self-training", "full_synthetic"),
                       ("full, then self-training (`all`)", "full"))
 # Plain fine-tuning given the training compute of `full` + self-training: pre-training, the two fine-tunings and the
 # pseudo-labelling took 2.9 times one fine-tuning's wall time in `all` (88 + 170 + 238 s against 170 s), so 3x the
@@ -67,17 +67,23 @@ SELF_TRAINING_ROWS = (("full_synthetic, then self-training (`all` before)", "ful
 SAME_COMPUTE_ROW = ("gold, 3x the steps (the training compute of full + self-training)", 3)
 
 
-def record_name(variant: str, steps: int) -> str:
+def init_suffix(init: Optional[str] = None) -> str:
+    """Names of records whose output rows did not start random (the recipe's output_init since it became
+    examples+definitions) end in ``_init_<setting>``; the earlier records, all random, keep their names."""
+    init = init or output_init()
+    return "" if init == "random" else f"_init_{init}"
+
+
+def record_name(variant: str, steps: int, init: Optional[str] = None) -> str:
     prefix = VARIANTS[variant][0]
-    if prefix == "finetune":
-        return f"{REPRESENTATION}_{steps}steps"
-    return f"{prefix.replace('finetune_', '')}_{REPRESENTATION}_{steps}steps"
+    stem = REPRESENTATION if prefix == "finetune" else f"{prefix.replace('finetune_', '')}_{REPRESENTATION}"
+    return f"{stem}_{steps}steps{init_suffix(init)}"
 
 
-def self_training_name(steps: int, variant: str) -> str:
+def self_training_name(steps: int, variant: str, init: Optional[str] = None) -> str:
     """The record name of a grid variant followed by self-training (bench.self_training); full's is what `all`
     ships."""
-    return f"tkre_{variant}_selftrain_{REPRESENTATION}_{steps}steps"
+    return f"tkre_{variant}_selftrain_{REPRESENTATION}_{steps}steps{init_suffix(init)}"
 
 
 def is_done(results: Path, name: str, k: int, seed: int, steps: int) -> bool:
@@ -133,13 +139,18 @@ class SeedData:
 
 def readme_table(records: List[Dict[str, Any]]) -> str:
     """Mean ± std (seeds) of the official macro-F1 per variant and K of the grid, from the records of this recipe: its
-    step budget (in the record name) and its peak learning rate (a record field), so older recipes stay out."""
+    step budget (in the record name) and its peak learning rate (a record field), so older recipes stay out; the
+    rows of output rows random (the recipe before examples+definitions) follow the current ones."""
     ks, steps, rate = GRID_K, {k: kshot_steps(k) for k in GRID_K}, peak_rate()
     groups = summarize([r for r in records if r["dataset"] == DATASET and r.get("learn_rate") == rate], "rel_macro_f")
     lines = ["| variant | " + " | ".join(f"K={k} ({steps[k]} steps)" for k in ks) + " |", "|---" * (len(ks) + 1) + "|"]
-    rows = [(variant, lambda k, v=variant: record_name(v, steps[k])) for variant in VARIANTS]
-    rows += [(title, lambda k, v=variant: self_training_name(steps[k], v)) for title, variant in SELF_TRAINING_ROWS]
-    rows.append((SAME_COMPUTE_ROW[0], lambda k: record_name("gold", SAME_COMPUTE_ROW[1] * steps[k])))
+    rows = []
+    for init in dict.fromkeys((output_init(), "random")):  # the recipe's rows, then those of output rows random
+        note = f", output rows {init}" + ("" if init == output_init() else " (the recipe before)")
+        rows += [(variant + note, lambda k, v=variant, i=init: record_name(v, steps[k], i)) for variant in VARIANTS]
+        rows += [(title + note, lambda k, v=variant, i=init: self_training_name(steps[k], v, i))
+                 for title, variant in SELF_TRAINING_ROWS]
+        rows.append((SAME_COMPUTE_ROW[0] + note, lambda k, i=init: record_name("gold", SAME_COMPUTE_ROW[1] * steps[k], i)))
     rows.append((BASELINE_ROW[0], lambda k: f"{BASELINE_ROW[1]}_{steps[k]}steps"))
     for variant, name in rows:
         cells = []
@@ -147,7 +158,8 @@ def readme_table(records: List[Dict[str, Any]]) -> str:
             values = groups.get((DATASET, name(k), k), [])
             spread = stdev(values) if len(values) > 1 else 0.0
             cells.append(f"{100 * mean(values):.2f} ± {100 * spread:.2f} ({len(values)})" if values else "-")
-        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+        if any(cell != "-" for cell in cells):  # a row no cell of this recipe has measured yet stays out
+            lines.append(f"| {variant} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

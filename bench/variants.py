@@ -10,6 +10,8 @@ from thinc.api import Config
 CONFIGS = Path(__file__).parent.parent / "configs"
 # The K-shot recipe (batch 16, fixed step budget, 10% warm-up, model-last); the workflow and the README use it too.
 KSHOT_CONFIG = CONFIGS / "kshot_cpu.cfg"
+# The benchmarks' data is SemEval: its schema's definitions start the classifier's output rows (the recipe's output_init).
+SEMEVAL_SCHEMA = CONFIGS / "schema_semeval.json"
 
 
 def _model(config: Config) -> Dict:
@@ -66,9 +68,12 @@ VARIANTS: Dict[str, Callable[[Config], Config]] = {
 }
 
 
-def write_variant_config(name: str, path: Path, base: Path = KSHOT_CONFIG) -> Path:
-    """Write the variant of ``base`` to ``path`` with variables intact, so ``--paths.*`` overrides still apply."""
+def write_variant_config(name: str, path: Path, base: Path = KSHOT_CONFIG, schema: Path = SEMEVAL_SCHEMA) -> Path:
+    """Write the variant of ``base`` to ``path`` with variables intact, so ``--paths.*`` overrides still apply;
+    ``schema`` fills an empty ``paths.schema``."""
     config = VARIANTS[name](Config().from_disk(base, interpolate=False))
+    if "schema" in config["paths"] and config["paths"]["schema"] is None:
+        config["paths"]["schema"] = str(schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     config.to_disk(path)
     return path

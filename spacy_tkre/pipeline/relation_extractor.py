@@ -218,7 +218,8 @@ class RelationExtractor(TrainablePipe):
             raise ValueError(f"output_init must be one of {list(OUTPUT_INITS)}, got {output_init!r}.")
         if (output_init == "examples+definitions") != (definitions is not None):
             raise ValueError(f"output_init {output_init!r} with definitions = {definitions!r}: 'examples+definitions' "
-                             "needs a definitions file (a schema or a {label: text} JSON), the others take none.")
+                             "needs a definitions file (a schema or a {label: text} JSON; in configs/kshot_cpu.cfg: --paths.schema), "
+                             "the others take none: without definitions, use output_init = \"examples\".")
         for label in labels or self.cfg["labels"] or self._labels_in(get_examples()):
             self.add_label(label)
         self.add_label(self.negative_label)
@@ -250,9 +251,9 @@ class RelationExtractor(TrainablePipe):
         if definitions is not None:
             texts = read_label_definitions(definitions)
             unknown = sorted(set(texts) - set(self.labels))
-            if unknown:
-                raise ValueError(f"{definitions} defines labels that {self.name} does not have: {unknown}. Its labels: "
-                                 f"{list(self.labels)}. Fix the file's labels or add the labels.")
+            if unknown:  # a schema may cover more relations than this training set has, as the workflow's smoke slice
+                msg.warn(f"{self.name}: {definitions} defines labels it does not have, left out: {unknown}")
+                texts = {label: text for label, text in texts.items() if label in self.labels}
             if template is None:
                 from ..llm.templates import read_template
 

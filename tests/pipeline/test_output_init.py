@@ -126,11 +126,15 @@ def test_the_setting_is_read_from_the_initialize_block_of_a_schema_file(tiny_enc
     assert not numpy.allclose(output_params(nlp)[0], before)
 
 
-def test_a_definition_of_an_unknown_label_is_refused(tiny_encoder_dir, tmp_path, make_nlp, train_examples):
-    srsly.write_json(tmp_path / "definitions.json", DEFINITIONS)  # born_in is not a label here
-    with pytest.raises(ValueError, match=r"does not have: \['born_in'\]"):
-        initialized(tiny_encoder_dir, make_nlp, train_examples, output_init="examples+definitions",
-                    definitions=str(tmp_path / "definitions.json"))
+def test_a_definition_of_an_unknown_label_is_left_out_and_named(tiny_encoder_dir, tmp_path, make_nlp, train_examples, capsys):
+    srsly.write_json(tmp_path / "all.json", DEFINITIONS)  # born_in is not a label here
+    srsly.write_json(tmp_path / "known.json", {label: DEFINITIONS[label] for label in ("works_for", "lives_in")})
+    with_unknown, _ = initialized(tiny_encoder_dir, make_nlp, train_examples, output_init="examples+definitions",
+                                  definitions=str(tmp_path / "all.json"))
+    assert "defines labels it does not have, left out: ['born_in']" in " ".join(capsys.readouterr().out.split())
+    known_only, _ = initialized(tiny_encoder_dir, make_nlp, train_examples, output_init="examples+definitions",
+                                definitions=str(tmp_path / "known.json"))
+    assert numpy.array_equal(output_params(with_unknown)[0], output_params(known_only)[0])
 
 
 @pytest.mark.parametrize("settings", [{"output_init": "prototypes"}, {"output_init": "examples+definitions"},
