@@ -29,19 +29,27 @@ OUTPUT_INIT_KEY = "initialize__components__tkre_relation_extractor__output_init"
 REFERENCE_K = 8
 
 
+def recipe_setting(*keys: str, config: Path = KSHOT_CONFIG) -> Any:
+    """One setting of a K-shot config (by default the recipe's), as written in the file and stored in records."""
+    setting = Config().from_disk(config, interpolate=False)
+    for key in keys:
+        setting = setting[key]
+    return setting
+
+
 def kshot_steps(k: int) -> int:
     """The recipe's step budget at K: the config's K=8 budget, scaled with K (the same passes over the gold set)."""
-    return Config().from_disk(KSHOT_CONFIG, interpolate=False)["training"]["max_steps"] * k // REFERENCE_K
+    return recipe_setting("training", "max_steps") * k // REFERENCE_K
 
 
 def peak_rate(config: Path = KSHOT_CONFIG) -> float:
-    """The peak learning rate of a K-shot config (by default the recipe's), as records store it."""
-    return Config().from_disk(config)["training"]["optimizer"]["learn_rate"]["initial_rate"]
+    """The peak learning rate of a K-shot config."""
+    return recipe_setting("training", "optimizer", "learn_rate", "initial_rate", config=config)
 
 
 def output_init(config: Path = KSHOT_CONFIG) -> str:
-    """Where a K-shot config's classifier output rows start (spacy_tkre.imprinting), as records store it."""
-    return Config().from_disk(config, interpolate=False)["initialize"]["components"]["tkre_relation_extractor"]["output_init"]
+    """Where a K-shot config's classifier output rows start (spacy_tkre.imprinting)."""
+    return recipe_setting("initialize", "components", "tkre_relation_extractor", "output_init", config=config)
 
 
 def run_cell(

@@ -65,12 +65,14 @@ SELF_TRAINING_ROWS = (("full_synthetic, then self-training", "full_synthetic"),
 # pseudo-labelling took 2.9 times one fine-tuning's wall time in `all` (88 + 170 + 238 s against 170 s), so 3x the
 # steps (bench.kshot --variant spans_context_normalized --steps 3*budget --name spans_context_normalized_<steps>steps).
 SAME_COMPUTE_ROW = ("gold, 3x the steps (the training compute of full + self-training)", 3)
+# Where the recipe's output rows start; records name it unless it is random (init_suffix).
+RECIPE_OUTPUT_INIT = output_init()
 
 
 def init_suffix(init: Optional[str] = None) -> str:
     """Names of records whose output rows did not start random (the recipe's output_init since it became
     examples+definitions) end in ``_init_<setting>``; the earlier records, all random, keep their names."""
-    init = init or output_init()
+    init = init or RECIPE_OUTPUT_INIT
     return "" if init == "random" else f"_init_{init}"
 
 
@@ -145,8 +147,8 @@ def readme_table(records: List[Dict[str, Any]]) -> str:
     groups = summarize([r for r in records if r["dataset"] == DATASET and r.get("learn_rate") == rate], "rel_macro_f")
     lines = ["| variant | " + " | ".join(f"K={k} ({steps[k]} steps)" for k in ks) + " |", "|---" * (len(ks) + 1) + "|"]
     rows = []
-    for init in dict.fromkeys((output_init(), "random")):  # the recipe's rows, then those of output rows random
-        note = f", output rows {init}" + ("" if init == output_init() else " (the recipe before)")
+    for init in dict.fromkeys((RECIPE_OUTPUT_INIT, "random")):  # the recipe's rows, then those of output rows random
+        note = f", output rows {init}" + ("" if init == RECIPE_OUTPUT_INIT else " (the recipe before)")
         rows += [(variant + note, lambda k, v=variant, i=init: record_name(v, steps[k], i)) for variant in VARIANTS]
         rows += [(title + note, lambda k, v=variant, i=init: self_training_name(steps[k], v, i))
                  for title, variant in SELF_TRAINING_ROWS]
