@@ -5,7 +5,8 @@
         --encoder 'bench/out/tkre_benchmark/k8_s{seed}/training/tkre/encoder/final'
 
 Per seed: the trained K-shot pipeline (the TKRE grid's cell of the variant fine-tuned on what the second training
-sees: `full` without ``--synthetic``, `full_synthetic` with it) labels the train pool minus the seed's support set,
+sees: `full` without ``--synthetic``, `full_synthetic` with it, or `gold` with ``--variant gold`` and no
+``--encoder``, the chain for users who skip the LLM and pre-training) labels the train pool minus the seed's support set,
 with its relations removed (`spacy_tkre.pseudo_labels`, the `pseudo-label` command); the confident docs are added
 to gold (+ synthetic) and the extractor is trained again from the same pre-trained encoder with the same recipe and
 step budget (bench.kshot.run_cell), then scored on the test set. The record is named after that variant
@@ -32,9 +33,10 @@ def main(
     train: Path = typer.Argument(..., exists=True),
     test: Path = typer.Argument(..., exists=True),
     model: str = typer.Option(..., help="The seed's trained K-shot pipeline, with {seed}"),
-    encoder: str = typer.Option(..., help="The seed's pre-trained encoder folder, with {seed}"),
+    encoder: Optional[str] = typer.Option(None, help="The seed's pre-trained encoder folder, with {seed} (none: the config's encoder, for the gold variant)"),
     synthetic: Optional[str] = typer.Option(None, help="The seed's LLM samples (.spacy), with {seed}; without it, gold + pseudo-labels only"),
-    name: Optional[str] = typer.Option(None, help="Record name (default: the full or, with --synthetic, full_synthetic chain's)"),
+    variant: Optional[str] = typer.Option(None, help="The grid variant --model was trained as (gold, full, full_synthetic; default: full or, with --synthetic, full_synthetic); names the record"),
+    name: Optional[str] = typer.Option(None, help="Record name (default: the variant's chain's)"),
     seed: List[int] = typer.Option([13, 21, 42, 87, 100]),
     k: int = typer.Option(8),
     min_score: float = typer.Option(0.0),
@@ -44,7 +46,7 @@ def main(
 ) -> None:
     pool = read_docbin(train)
     steps = kshot_steps(k)
-    name = name or self_training_name(steps, "full_synthetic" if synthetic else "full")
+    name = name or self_training_name(steps, variant or ("full_synthetic" if synthetic else "full"))
     config = write_variant_config(REPRESENTATION, work_dir / f"{REPRESENTATION}.cfg")
     for seed_value in seed:
         if is_done(results, name, k, seed_value, steps):
@@ -62,7 +64,7 @@ def main(
             extra.parent.mkdir(parents=True, exist_ok=True)
             DocBin(docs=docs, store_user_data=True).to_disk(extra)
         record = run_cell(pool, test, config, k, seed_value, name, work_dir, steps=steps,
-                          encoder=encoder.format(seed=seed_value), synthetic=str(extra))
+                          encoder=encoder.format(seed=seed_value) if encoder else None, synthetic=str(extra))
         record.update(min_score=min_score, per_label=per_label)
         append_record(results, record)
 

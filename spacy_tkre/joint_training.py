@@ -9,7 +9,7 @@ below adds the pairs of those gold entities to the pairs of ``doc.ents``. At pre
 span group, so the generator gives exactly the pairs of ``doc.ents``.
 """
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Tuple, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -38,23 +38,40 @@ def create_gold_spans_corpus(
 
 
 @registry.misc("spacy_tkre.gold_and_predicted_pairs.v1")
-def make_gold_and_predicted_pairs(pairs: CandidateGenerator, spans_key: str = GOLD_SPANS_KEY) -> CandidateGenerator:
+def make_gold_and_predicted_pairs(
+    pairs: CandidateGenerator, spans_key: str = GOLD_SPANS_KEY, max_predicted_pairs: Optional[int] = None
+) -> CandidateGenerator:
     """The pairs ``pairs`` gives over ``doc.ents``, plus those it gives over the entities in
     ``doc.spans[spans_key]`` when the doc has that group (training docs of ``GoldSpansCorpus``); a pair found
-    both ways is kept once."""
+    both ways is kept once.
+
+    ``max_predicted_pairs`` bounds, on such training docs only, the pairs that involve a predicted entity that is
+    not gold (negatives from the recognizer's mistakes): the nearest ones are kept. An untrained recognizer
+    proposes dozens of spans per sentence, and an extractor that encodes every pair on its own (entity markers)
+    would otherwise run out of memory on the quadratic number of pairs early in training. Pairs of gold entities
+    are never dropped, and prediction (no span group) is never capped."""
+    if max_predicted_pairs is not None and max_predicted_pairs < 0:
+        raise ValueError(f"max_predicted_pairs must be >= 0 or None, got {max_predicted_pairs}.")
 
     def gold_and_predicted_pairs(doc: Doc) -> List[Pair]:
         found = pairs(doc)
         if spans_key not in doc.spans or not len(doc.spans[spans_key]):
             return found
-        seen = {_pair_key(pair) for pair in found}
-        for head, tail in _pairs_over(doc, list(doc.spans[spans_key]), pairs):
-            if _pair_key((head, tail)) not in seen:
-                seen.add(_pair_key((head, tail)))
-                found.append((head, tail))
-        return found
+        gold = _pairs_over(doc, list(doc.spans[spans_key]), pairs)
+        gold_keys = {_pair_key(pair) for pair in gold}
+        predicted_only = [pair for pair in found if _pair_key(pair) not in gold_keys]
+        if max_predicted_pairs is not None and len(predicted_only) > max_predicted_pairs:
+            nearest = sorted(range(len(predicted_only)), key=lambda i: _gap(predicted_only[i]))[:max_predicted_pairs]
+            predicted_only = [predicted_only[i] for i in sorted(nearest)]
+        return predicted_only + gold
 
     return gold_and_predicted_pairs
+
+
+def _gap(pair: Pair) -> int:
+    """Tokens between the two spans of a pair (0 when they touch)."""
+    head, tail = pair
+    return max(head.start, tail.start) - min(head.end, tail.end)
 
 
 def _pairs_over(doc: Doc, entities: List[Span], pairs: CandidateGenerator) -> List[Pair]:

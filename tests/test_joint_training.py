@@ -9,7 +9,7 @@ import spacy
 import torch
 from spacy.cli.evaluate import evaluate
 from spacy.cli.train import train
-from spacy.tokens import DocBin
+from spacy.tokens import DocBin, Span
 from spacy.training import Example
 from thinc.api import Adam, fix_random_seed
 
@@ -68,6 +68,29 @@ def test_without_the_span_group_pairs_are_those_of_doc_ents():
     doc = nlp("Alice works for Acme .")
     doc.ents = [doc.char_span(0, 5, label="Peop"), doc.char_span(16, 20, label="Org")]
     assert make_gold_and_predicted_pairs(entity_pairs())(doc) == entity_pairs()(doc)
+
+
+def test_max_predicted_pairs_keeps_every_gold_pair_and_the_nearest_spurious_ones():
+    nlp = spacy.blank("en")
+    doc = nlp("Alice works for Acme in Paris and in Rome .")
+    alice, acme = Span(doc, 0, 1, label="Peop"), Span(doc, 3, 4, label="Org")
+    doc.ents = [alice, Span(doc, 1, 2, label="Org"), acme, Span(doc, 5, 6, label="Loc"), Span(doc, 8, 9, label="Loc")]
+    doc.spans[GOLD_SPANS_KEY] = [alice, acme]
+    assert len(make_gold_and_predicted_pairs(entity_pairs())(doc)) == 20  # 5 x 4 ordered pairs, 2 of them gold
+    capped = make_gold_and_predicted_pairs(entity_pairs(), max_predicted_pairs=3)(doc)
+    texts = [(head.text, tail.text) for head, tail in capped]
+    assert len(texts) == 3 + 2
+    assert ("Alice", "Acme") in texts and ("Acme", "Alice") in texts
+    assert ("Alice", "works") in texts and ("works", "Alice") in texts  # adjacent: the nearest spurious pairs
+    spurious = [(h, t) for h, t in capped if {h.text, t.text} != {"Alice", "Acme"}]
+    assert all(max(h.start, t.start) - min(h.end, t.end) <= 1 for h, t in spurious)
+    doc.spans.pop(GOLD_SPANS_KEY)
+    assert make_gold_and_predicted_pairs(entity_pairs(), max_predicted_pairs=3)(doc) == entity_pairs()(doc)
+
+
+def test_max_predicted_pairs_must_not_be_negative():
+    with pytest.raises(ValueError, match="max_predicted_pairs"):
+        make_gold_and_predicted_pairs(entity_pairs(), max_predicted_pairs=-1)
 
 
 def cnn_pipeline():
