@@ -1,5 +1,5 @@
 """Candidate entity pairs: which (head, tail) pairs of a doc the relation extractor classifies."""
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -61,3 +61,26 @@ def filter_by_schema(pairs: List[Pair], schema: Schema, labels: Sequence[str]) -
     if not schema:
         return pairs
     return [(head, tail) for head, tail in pairs if any(schema_allows(schema, label, head, tail) for label in labels)]
+
+
+def pair_batches(docs: Sequence[Doc], pairs: Sequence[List[Pair]], max_pairs: int) -> Iterator[Tuple[List[Doc], List[List[Pair]]]]:
+    """``(docs, pairs per doc)`` cut into consecutive groups of at most ``max_pairs`` pairs, in order; a doc whose
+    pairs fall in two groups appears in both, a doc without pairs in none."""
+    if max_pairs < 1:
+        raise ValueError(f"max_pairs must be at least 1, got {max_pairs}.")
+    group_docs: List[Doc] = []
+    group_pairs: List[List[Pair]] = []
+    size = 0
+    for doc, doc_pairs in zip(docs, pairs):
+        start = 0
+        while start < len(doc_pairs):
+            part = list(doc_pairs[start:start + max_pairs - size])
+            group_docs.append(doc)
+            group_pairs.append(part)
+            size += len(part)
+            start += len(part)
+            if size == max_pairs:
+                yield group_docs, group_pairs
+                group_docs, group_pairs, size = [], [], 0
+    if size:
+        yield group_docs, group_pairs

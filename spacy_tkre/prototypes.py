@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from thinc.api import Model, NumpyOps
 
-from .candidates import Pair
+from .candidates import Pair, pair_batches
 from .episodes import squared_distances
 from .relations import get_relations, relation_key
 from .representations import encode_relations
@@ -163,9 +163,28 @@ def _merge(prototypes: Optional[LabelPrototypes], new: Dict[str, numpy.ndarray],
     return LabelPrototypes(labels, new_labels, numpy.stack(rows).astype("f"), counts, float(temperature))
 
 
+# Pairs per forward pass of a marked representation (one encoded doc per pair): a long document, or an untrained
+# recognizer's dozens of entities per sentence, give thousands of pairs, and one pass over all their marked copies
+# ran out of 24 GB.
+MAX_MARKED_PAIRS = 256
+
+
 def predict_with_prototypes(model: Model, prototypes: Optional[LabelPrototypes], docs: List[Doc], pairs: List[List[Pair]]):
     """The relation model's probabilities, with the prototype labels' columns after the trained ones; one encoder
-    pass gives both the head's input and the distances."""
+    pass gives both the head's input and the distances. A marked representation sees at most MAX_MARKED_PAIRS
+    pairs per pass; an unmarked one encodes each doc once for all its pairs."""
+    if not _marks_entities(model) or sum(len(doc_pairs) for doc_pairs in pairs) <= MAX_MARKED_PAIRS:
+        return _predict(model, prototypes, docs, pairs)
+    parts = [_predict(model, prototypes, group_docs, group_pairs)
+             for group_docs, group_pairs in pair_batches(docs, pairs, MAX_MARKED_PAIRS)]
+    return model.ops.xp.concatenate([model.ops.asarray(part) for part in parts])
+
+
+def _marks_entities(model: Model) -> bool:
+    return any(node.name == "pair_inputs" and node.attrs["mark_entities"] for node in model.walk())
+
+
+def _predict(model: Model, prototypes: Optional[LabelPrototypes], docs: List[Doc], pairs: List[List[Pair]]):
     if prototypes is None:
         return model.predict((docs, pairs))
     width = model.get_ref("output_layer").get_dim("nO") + len(prototypes.new_labels)

@@ -9,12 +9,6 @@ from thinc.types import Floats2d, Ints2d
 
 from .pair_inputs import RangeSlots
 
-# Docs per encoder pass at prediction. A marked representation encodes one doc per candidate pair: a long document
-# or a batch of docs with many entities gives thousands, and one pass would pad them all to the longest and hold all
-# their attention maps at once (tens of GB). Training batches are bounded by the candidates instead
-# (spacy_tkre.gold_and_predicted_pairs.v1's max_predicted_pairs).
-PREDICT_BATCH_DOCS = 64
-
 
 def range_mean(tok2vec: Model[List[Doc], List[Floats2d]], normalize: bool = False) -> Model[Tuple[List[Doc], RangeSlots], Floats2d]:
     return Model("range_mean", forward, init=init, layers=[tok2vec, prefix_sum_mean()], refs={"tok2vec": tok2vec},
@@ -65,10 +59,7 @@ def forward(model: Model, inputs: Tuple[List[Doc], RangeSlots], is_train: bool):
     if not docs:  # marked pairs without a pair: nothing to encode
         return model.ops.alloc2f(0, 0), lambda d_output: inputs
     tok2vec, pool = model.layers
-    if is_train:
-        tokvecs, backprop_tok2vec = tok2vec(docs, is_train)
-    else:
-        tokvecs, backprop_tok2vec = _predict_in_batches(tok2vec, docs), None
+    tokvecs, backprop_tok2vec = tok2vec(docs, is_train)
     flat = model.ops.flatten(tokvecs)
     ranges = model.ops.asarray2i(_flat_ranges(docs, slots))
     pooled, backprop_pool = pool((flat, ranges), is_train)
@@ -83,11 +74,6 @@ def forward(model: Model, inputs: Tuple[List[Doc], RangeSlots], is_train: bool):
         return inputs
 
     return output, backprop
-
-
-def _predict_in_batches(tok2vec: Model[List[Doc], List[Floats2d]], docs: List[Doc]) -> List[Floats2d]:
-    return [vectors for start in range(0, len(docs), PREDICT_BATCH_DOCS)
-            for vectors in tok2vec.predict(docs[start:start + PREDICT_BATCH_DOCS])]
 
 
 def _unit_rows(model: Model, pooled: Floats2d, backprop_pool):

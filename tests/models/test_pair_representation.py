@@ -5,7 +5,7 @@ import spacy
 from thinc.api import Model
 
 from spacy_tkre.models.pair_slots import marked_doc, pair_doc, pooled_ranges
-from spacy_tkre.models.range_mean import PREDICT_BATCH_DOCS, range_mean
+from spacy_tkre.models.range_mean import range_mean
 
 
 @pytest.fixture
@@ -79,22 +79,3 @@ def test_range_means_equal_explicit_means_across_docs(pair):
     output = range_mean(_fixed_tok2vec(vectors)).predict(([doc, doc], slots))
     expected = [numpy.concatenate([vectors[d][s:e].mean(axis=0) for d, s, e in ranges]) for ranges in slots]
     assert numpy.allclose(output, numpy.asarray(expected), rtol=1e-5, atol=1e-5)
-
-
-def test_prediction_encodes_many_docs_in_bounded_batches(pair):
-    """A marked representation has one doc per candidate pair; prediction must not encode thousands in one pass."""
-    batch_sizes = []
-
-    def forward(model, docs, is_train):
-        batch_sizes.append(len(docs))
-        return [model.ops.asarray2f(numpy.full((len(doc), 3), float(len(doc.text)))) for doc in docs], lambda d: docs
-
-    nlp = spacy.blank("en")
-    docs = [nlp.make_doc("word " * (1 + i % 7)) for i in range(PREDICT_BATCH_DOCS * 2 + 5)]
-    slots = [[(index, 0, 1)] for index in range(len(docs))]
-    layer = range_mean(Model("sized", forward))
-    predicted = layer.predict((docs, slots))
-    assert max(batch_sizes) <= PREDICT_BATCH_DOCS and sum(batch_sizes) == len(docs)
-    trained, _ = layer((docs, slots), is_train=True)
-    numpy.testing.assert_allclose(predicted, trained)
-    assert predicted[:, 0].tolist() == [float(len(doc.text)) for doc in docs]

@@ -76,3 +76,25 @@ def test_a_bad_pooling_is_refused(tiny_encoder_dir, model_config, message, make_
 def test_marker_pooling_needs_marked_entities(tiny_encoder_dir, make_nlp):
     with pytest.raises(ValueError, match="set mark_entities = true"):
         make_nlp(tiny_encoder_dir, "spacy_tkre.SpanPoolingRelationModel.v2", {"pooling": "markers"})
+
+
+def test_a_marked_model_predicts_many_pairs_in_bounded_passes(tiny_encoder_dir, train_tiny, monkeypatch):
+    """One encoded doc per pair: thousands of pairs in one pass ran out of memory, so passes hold a bounded number."""
+    import spacy_tkre.prototypes as prototypes
+
+    nlp, examples = train_tiny(tiny_encoder_dir, steps=3)
+    extractor = nlp.get_pipe("tkre_relation_extractor")
+    docs = [eg.predicted for eg in examples]
+    pairs, whole = extractor.predict(docs)
+    passes = []
+    predict_once = prototypes._predict
+
+    def counted(model, protos, group_docs, group_pairs):
+        passes.append(sum(len(p) for p in group_pairs))
+        return predict_once(model, protos, group_docs, group_pairs)
+
+    monkeypatch.setattr(prototypes, "MAX_MARKED_PAIRS", 2)
+    monkeypatch.setattr(prototypes, "_predict", counted)
+    _, batched = extractor.predict(docs)
+    assert sum(len(p) for p in pairs) > 2 and max(passes) <= 2 and sum(passes) == len(whole)
+    numpy.testing.assert_allclose(extractor.model.ops.to_numpy(batched), extractor.model.ops.to_numpy(whole), atol=1e-5)
