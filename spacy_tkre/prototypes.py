@@ -19,8 +19,9 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from thinc.api import Model, NumpyOps
 
-from .candidates import Pair, pair_batches
+from .candidates import Pair
 from .episodes import squared_distances
+from .models.pair_inputs import encoder_passes
 from .relations import get_relations, relation_key
 from .representations import encode_relations
 
@@ -163,25 +164,15 @@ def _merge(prototypes: Optional[LabelPrototypes], new: Dict[str, numpy.ndarray],
     return LabelPrototypes(labels, new_labels, numpy.stack(rows).astype("f"), counts, float(temperature))
 
 
-# Pairs per forward pass of a marked representation (one encoded doc per pair): a long document, or an untrained
-# recognizer's dozens of entities per sentence, give thousands of pairs, and one pass over all their marked copies
-# ran out of 24 GB.
-MAX_MARKED_PAIRS = 256
-
-
 def predict_with_prototypes(model: Model, prototypes: Optional[LabelPrototypes], docs: List[Doc], pairs: List[List[Pair]]):
     """The relation model's probabilities, with the prototype labels' columns after the trained ones; one encoder
-    pass gives both the head's input and the distances. A marked representation sees at most MAX_MARKED_PAIRS
-    pairs per pass; an unmarked one encodes each doc once for all its pairs."""
-    if not _marks_entities(model) or sum(len(doc_pairs) for doc_pairs in pairs) <= MAX_MARKED_PAIRS:
-        return _predict(model, prototypes, docs, pairs)
+    pass gives both the head's input and the distances. A marked representation runs in bounded passes
+    (``encoder_passes``)."""
     parts = [_predict(model, prototypes, group_docs, group_pairs)
-             for group_docs, group_pairs in pair_batches(docs, pairs, MAX_MARKED_PAIRS)]
+             for group_docs, group_pairs in encoder_passes(model, docs, pairs)]
+    if len(parts) == 1:
+        return parts[0]
     return model.ops.xp.concatenate([model.ops.asarray(part) for part in parts])
-
-
-def _marks_entities(model: Model) -> bool:
-    return any(node.name == "pair_inputs" and node.attrs["mark_entities"] for node in model.walk())
 
 
 def _predict(model: Model, prototypes: Optional[LabelPrototypes], docs: List[Doc], pairs: List[List[Pair]]):

@@ -17,6 +17,7 @@ from wasabi import msg
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL, looks_negative
 from ..candidates import CandidateGenerator, Pair, Schema, filter_by_schema, schema_allows
+from ..models.pair_inputs import encoder_passes
 from ..imprinting import DEFINITION_TEMPLATE, OUTPUT_INITS, definition_doc, imprint_output_layer, read_label_definitions
 from ..prototypes import AddedLabels, LabelPrototypes, add_prototypes, predict_with_prototypes
 from ..relations import Relation, relations_by_pair, set_relations
@@ -336,15 +337,19 @@ class RelationExtractor(TrainablePipe):
         set_dropout_rate(self.model, drop)
         docs = [eg.predicted for eg in examples]
         pairs = [self.candidates(doc) for doc in docs]
-        scores, backprop = self.model.begin_update((docs, pairs))
-        if scores.shape[0] == 0:
-            backprop(scores)  # a listener's upstream component waits for this call, pairs or not
-            return losses
-        loss, d_scores = self.get_loss(examples, (pairs, scores))
-        backprop(d_scores)
-        if sgd is not None:
+        truths = self._gold_indices(examples, pairs)
+        done = 0
+        for group_docs, group_pairs in encoder_passes(self.model, docs, pairs):
+            scores, backprop = self.model.begin_update((group_docs, group_pairs))
+            if scores.shape[0] == 0:
+                backprop(scores)  # a listener's upstream component waits for this call, pairs or not
+                continue
+            loss, d_scores = self._loss(scores, truths[done:done + scores.shape[0]], len(truths))
+            backprop(d_scores)  # gradients of all passes add up to the whole batch's
+            done += scores.shape[0]
+            losses[self.name] += loss
+        if sgd is not None and done:
             self.finish_update(sgd)
-        losses[self.name] += loss
         return losses
 
     def finish_update(self, sgd: Optimizer) -> None:
@@ -367,6 +372,11 @@ class RelationExtractor(TrainablePipe):
         ``self.skipped`` and left out of the loss. Pairs whose gold label is the negative one weigh
         ``negative_weight``."""
         pairs_per_doc, scores = predictions
+        truths = self._gold_indices(examples, pairs_per_doc)
+        return self._loss(scores, truths, len(truths))
+
+    def _gold_indices(self, examples: Iterable[Example], pairs_per_doc: List[List[Pair]]) -> numpy.ndarray:
+        """Per candidate pair, the index of its gold label (``MISSING`` for a label the component does not know)."""
         index = {label: i for i, label in enumerate(self.labels)}
         truths = []
         for eg, pairs in zip(examples, pairs_per_doc):
@@ -380,15 +390,18 @@ class RelationExtractor(TrainablePipe):
                     self.skipped["unknown gold label " + label] += 1
                 truths.append(index.get(label, MISSING))
             self.skipped["gold pair not a candidate"] += len(set(gold) - candidate_keys)
-        truths = numpy.asarray(truths, dtype="i")
-        loss_fn = CategoricalCrossentropy(normalize=True, missing_value=MISSING)
-        d_scores, loss = loss_fn(scores, self.model.ops.asarray1i(truths))
+        return numpy.asarray(truths, dtype="i")
+
+    def _loss(self, scores: Floats2d, truths: numpy.ndarray, batch_pairs: int) -> Tuple[float, Floats2d]:
+        """Loss and gradient of ``scores`` (some or all of a batch's pairs), averaged over the ``batch_pairs``
+        pairs of the whole batch, so that the passes of one batch add up to it."""
+        loss_fn = CategoricalCrossentropy(normalize=False, missing_value=MISSING)
+        d_scores = loss_fn.get_grad(scores, self.model.ops.asarray1i(truths)) / max(batch_pairs, 1)
         negative_weight = self.cfg.get("negative_weight", 1.0)
         if negative_weight != 1.0:
-            weights = numpy.where(truths == index[self.negative_label], negative_weight, 1.0).astype("f")
+            weights = numpy.where(truths == self.labels.index(self.negative_label), negative_weight, 1.0).astype("f")
             d_scores = d_scores * self.model.ops.asarray2f(weights[:, None])
-            loss = (d_scores ** 2).sum()  # thinc's own measure of the loss, from the weighted gradient
-        return float(loss), d_scores
+        return float((d_scores ** 2).sum()), d_scores  # thinc's own measure of the loss, from the gradient
 
     def _warn_if_entities_missing(self, examples: List[Example]) -> None:
         """Count training docs whose gold entities are missing from the predicted doc. Warn at the first only where

@@ -2,6 +2,7 @@
 import numpy
 import pytest
 import spacy
+import torch
 from thinc.api import fix_random_seed
 
 
@@ -80,6 +81,7 @@ def test_marker_pooling_needs_marked_entities(tiny_encoder_dir, make_nlp):
 
 def test_a_marked_model_predicts_many_pairs_in_bounded_passes(tiny_encoder_dir, train_tiny, monkeypatch):
     """One encoded doc per pair: thousands of pairs in one pass ran out of memory, so passes hold a bounded number."""
+    import spacy_tkre.models.pair_inputs as pair_inputs
     import spacy_tkre.prototypes as prototypes
 
     nlp, examples = train_tiny(tiny_encoder_dir, steps=3)
@@ -93,8 +95,52 @@ def test_a_marked_model_predicts_many_pairs_in_bounded_passes(tiny_encoder_dir, 
         passes.append(sum(len(p) for p in group_pairs))
         return predict_once(model, protos, group_docs, group_pairs)
 
-    monkeypatch.setattr(prototypes, "MAX_MARKED_PAIRS", 2)
+    monkeypatch.setattr(pair_inputs, "MAX_MARKED_PAIRS", 2)
     monkeypatch.setattr(prototypes, "_predict", counted)
     _, batched = extractor.predict(docs)
     assert sum(len(p) for p in pairs) > 2 and max(passes) <= 2 and sum(passes) == len(whole)
     numpy.testing.assert_allclose(extractor.model.ops.to_numpy(batched), extractor.model.ops.to_numpy(whole), atol=1e-5)
+
+
+def _output_gradients(nlp, examples):
+    """The classifier output layer's gradients after one update without dropout (nothing applied)."""
+    extractor = nlp.get_pipe("tkre_relation_extractor")
+    output_layer = extractor.model.get_ref("output_layer")
+    for name in output_layer.param_names:
+        if output_layer.has_grad(name):
+            output_layer.set_grad(name, output_layer.ops.alloc(output_layer.get_param(name).shape))
+    losses = extractor.update(examples, drop=0.0, sgd=None)
+    return losses["tkre_relation_extractor"], [output_layer.ops.to_numpy(output_layer.get_grad(name)).copy()
+                                                for name in output_layer.param_names]
+
+
+def test_a_marked_model_updates_in_bounded_passes_with_the_whole_batch_gradient(tiny_encoder_dir, train_tiny, monkeypatch):
+    """A training batch of CoNLL04 holds up to 800 gold pairs, one encoded doc each: backprop through all of them at
+    once ran out of 24 GB. Passes of at most MAX_MARKED_PAIRS pairs add up to the same loss and gradient."""
+    import spacy_tkre.models.pair_inputs as pair_inputs
+    import spacy_tkre.pipeline.relation_extractor as relation_extractor
+
+    nlp, examples = train_tiny(tiny_encoder_dir, steps=3)
+    extractor = nlp.get_pipe("tkre_relation_extractor")
+    for shim in (shim for node in extractor.model.walk() for shim in node.shims):
+        for module in shim._model.modules():  # the encoder's own dropout, which drop=0.0 does not reach
+            if isinstance(module, torch.nn.Dropout):
+                module.p = 0.0
+            if hasattr(module, "dropout_prob"):  # attention dropout of the SDPA attention layers
+                module.dropout_prob = 0.0
+    total = sum(len(extractor.candidates(eg.predicted)) for eg in examples)
+    whole_loss, whole = _output_gradients(nlp, examples)
+    passes = []
+
+    def counted(model, docs, pairs):
+        for group in pair_inputs.encoder_passes(model, docs, pairs):
+            passes.append(sum(len(p) for p in group[1]))
+            yield group
+
+    monkeypatch.setattr(pair_inputs, "MAX_MARKED_PAIRS", 2)
+    monkeypatch.setattr(relation_extractor, "encoder_passes", counted)
+    bounded_loss, bounded = _output_gradients(nlp, examples)
+    assert total > 2 and max(passes) <= 2 and sum(passes) == total
+    assert bounded_loss == pytest.approx(whole_loss, rel=1e-4)
+    for whole_grad, bounded_grad in zip(whole, bounded):
+        numpy.testing.assert_allclose(bounded_grad, whole_grad, rtol=1e-4, atol=1e-6)
