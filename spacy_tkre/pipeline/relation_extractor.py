@@ -339,7 +339,7 @@ class RelationExtractor(TrainablePipe):
         pairs = [self.candidates(doc) for doc in docs]
         truths = self._gold_indices(examples, pairs)
         done = 0
-        for group_docs, group_pairs in encoder_passes(self.model, docs, pairs):
+        for group_docs, group_pairs in encoder_passes(self.model, docs, pairs, training=True):
             scores, backprop = self.model.begin_update((group_docs, group_pairs))
             if scores.shape[0] == 0:
                 backprop(scores)  # a listener's upstream component waits for this call, pairs or not

@@ -116,7 +116,7 @@ def _output_gradients(nlp, examples):
 
 def test_a_marked_model_updates_in_bounded_passes_with_the_whole_batch_gradient(tiny_encoder_dir, train_tiny, monkeypatch):
     """A training batch of CoNLL04 holds up to 800 gold pairs, one encoded doc each: backprop through all of them at
-    once ran out of 24 GB. Passes of at most MAX_MARKED_PAIRS pairs add up to the same loss and gradient."""
+    once ran out of 24 GB. Passes of at most MAX_MARKED_TRAINING_PAIRS pairs add up to the same loss and gradient."""
     import spacy_tkre.models.pair_inputs as pair_inputs
     import spacy_tkre.pipeline.relation_extractor as relation_extractor
 
@@ -132,12 +132,13 @@ def test_a_marked_model_updates_in_bounded_passes_with_the_whole_batch_gradient(
     whole_loss, whole = _output_gradients(nlp, examples)
     passes = []
 
-    def counted(model, docs, pairs):
-        for group in pair_inputs.encoder_passes(model, docs, pairs):
+    def counted(model, docs, pairs, training=False):
+        assert training
+        for group in pair_inputs.encoder_passes(model, docs, pairs, training):
             passes.append(sum(len(p) for p in group[1]))
             yield group
 
-    monkeypatch.setattr(pair_inputs, "MAX_MARKED_PAIRS", 2)
+    monkeypatch.setattr(pair_inputs, "MAX_MARKED_TRAINING_PAIRS", 2)
     monkeypatch.setattr(relation_extractor, "encoder_passes", counted)
     bounded_loss, bounded = _output_gradients(nlp, examples)
     assert total > 2 and max(passes) <= 2 and sum(passes) == total
