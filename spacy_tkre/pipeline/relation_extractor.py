@@ -17,8 +17,8 @@ from wasabi import msg
 
 from ..annotation import DEFAULT_NEGATIVE_LABEL, looks_negative
 from ..candidates import CandidateGenerator, Pair, Schema, filter_by_schema, schema_allows
-from ..models.pair_inputs import encoder_passes
 from ..imprinting import DEFINITION_TEMPLATE, OUTPUT_INITS, definition_doc, imprint_output_layer, read_label_definitions
+from ..models.pair_inputs import encoder_passes
 from ..prototypes import AddedLabels, LabelPrototypes, add_prototypes, predict_with_prototypes
 from ..relations import Relation, relations_by_pair, set_relations
 
