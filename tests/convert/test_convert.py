@@ -250,6 +250,23 @@ def test_conll04_malformed_sentences_are_skipped(tmp_path):
     assert report.first_skip["invalid BILOU tags"].startswith("sentence 5: ")
 
 
+def test_conll04_glued_periods_are_split_as_spacy_tokenizes_raw_text(tmp_path):
+    sentence = {
+        "tokens": ["Lt.", "Col.", "North", "met", "Smith", "of", "Hartford", ",", "Conn.", ",", "in", "Europe."],
+        "tags": ["B-Peop", "I-Peop", "L-Peop", "O", "U-Peop", "O", "U-Loc", "O", "U-Loc", "O", "O", "U-Loc"],
+        "relations": [{"head": 1, "tail": 4, "type": "Live_In"}],
+    }
+    path = tmp_path / "conll04.json"
+    path.write_text(json.dumps([sentence]), encoding="utf8")
+    (doc,), _ = convert(read_conll04, path)
+    assert [t.text for t in doc][-2:] == ["Europe", "."]
+    assert ents(doc) == [("Lt. Col. North", "Peop"), ("Smith", "Peop"), ("Hartford", "Loc"), ("Conn.", "Loc"),
+                         ("Europe", "Loc")]
+    assert triples(doc) == [("Smith", "Europe", "Live_In")]
+    raw = [t.text for t in spacy.blank("en")(doc.text)]
+    assert raw == [t.text for t in doc]
+
+
 def test_wrong_top_level_structure_is_an_error():
     with pytest.raises(ConversionError, match="expected a list"):
         convert(read_conll04, FEWREL)
