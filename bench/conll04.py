@@ -20,10 +20,10 @@ from spacy.training import Corpus, Example
 
 from bench.bar_chart import save_result
 from spacy_tkre.corpus import create_gold_ents_corpus
+from spacy_tkre.decision_tuning import EXTRACTOR, entity_recognizers
 from spacy_tkre.results import append_record, make_record
 from spacy_tkre.scoring.joint import score_joint, score_strict_relations
 
-EXTRACTOR = "tkre_relation_extractor"
 
 
 def run(nlp, examples: List[Example], batch_size: int) -> float:
@@ -33,11 +33,6 @@ def run(nlp, examples: List[Example], batch_size: int) -> float:
     for example, doc in zip(examples, nlp.pipe((eg.predicted for eg in examples), batch_size=batch_size)):
         example.predicted = doc
     return len(examples) / (time.perf_counter() - start)
-
-
-def entity_recognizers(nlp) -> List[str]:
-    """The components that set doc.ents (ner, entity_ruler, label maps), the extractor excepted."""
-    return [name for name in nlp.pipe_names if name != EXTRACTOR and "doc.ents" in nlp.get_pipe_meta(name).assigns]
 
 
 def main(

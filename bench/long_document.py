@@ -25,7 +25,7 @@ import typer
 from spacy.tokens import Doc, DocBin
 
 from bench.bar_chart import save_result
-from bench.conll04 import entity_recognizers
+from spacy_tkre.decision_tuning import entity_recognizers
 from spacy_tkre.results import append_record, make_record
 
 EXTRACTOR = "tkre_relation_extractor"

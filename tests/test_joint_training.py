@@ -1,5 +1,6 @@
 """Training the extractor behind an entity recognizer: the gold-spans reader, the gold + predicted candidate
 pairs, a shared tok2vec read through listeners, and configs/conll04_cpu.cfg end to end with a tiny encoder."""
+import json
 from pathlib import Path
 
 import numpy
@@ -223,3 +224,62 @@ def test_listening_extractor_sourced_elsewhere_after_replace_listeners(annotated
     other.add_pipe("tkre_relation_extractor", source=nlp)
     got = other.get_pipe("tkre_relation_extractor").predict([other(text)])[1]
     numpy.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def test_tune_decision_saves_the_dev_best_setting_and_leaves_the_input_alone(docbin_path, tmp_path, monkeypatch):
+    """`tune-decision` scores every setting from one forward pass, keeps the best raw-text strict micro-F1, and
+    writes a pipeline whose extractor carries it; the input pipeline is left as it was. The scores are replaced by
+    a known function of the setting (best: best_positive at 0.4), so the choice itself is what is checked."""
+    from typer.testing import CliRunner
+
+    import spacy_tkre.decision_tuning as tuning
+    from spacy_tkre.cli import app
+
+    fix_random_seed(0)
+    nlp = cnn_pipeline()
+    nlp.initialize(lambda: list(create_gold_spans_corpus(docbin_path)(nlp)))
+    nlp.to_disk(tmp_path / "pipeline")
+    extractor_cfg = {}
+
+    def known_scores(examples):
+        examples = list(examples)
+        assert examples and all(example.predicted.has_annotation("ENT_IOB") for example in examples)
+        bonus = 0.5 if extractor_cfg["cfg"]["decision"] == "best_positive" else 0.0
+        f = bonus + 0.4 - abs(extractor_cfg["cfg"]["threshold"] - 0.4)
+        return {"rel_strict_micro_p": f, "rel_strict_micro_r": f, "rel_strict_micro_f": f}
+
+    real_predict_once = tuning.predict_once
+
+    def predict_and_watch(nlp, *args, **kwargs):
+        extractor_cfg["cfg"] = nlp.get_pipe("tkre_relation_extractor").cfg
+        return real_predict_once(nlp, *args, **kwargs)
+
+    monkeypatch.setattr(tuning, "score_strict_relations", known_scores)
+    monkeypatch.setattr(tuning, "predict_once", predict_and_watch)
+    report = tmp_path / "tune.json"
+    result = CliRunner().invoke(app, ["tune-decision", str(tmp_path / "pipeline"), str(docbin_path),
+                                      str(tmp_path / "tuned"), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    tuned = json.loads(report.read_text(encoding="utf8"))
+    assert [(row["decision"], row["threshold"]) for row in tuned["settings"]] == tuning.SETTINGS
+    assert tuned["criterion"] == "rel_strict_micro_f"  # the pipeline has a recognizer: judged on raw text
+    assert (tuned["best"]["decision"], tuned["best"]["threshold"]) == ("best_positive", 0.4)
+    cfg = spacy.load(tmp_path / "tuned").get_pipe("tkre_relation_extractor").cfg
+    assert (cfg["decision"], round(cfg["threshold"], 6)) == ("best_positive", 0.4)
+    original = spacy.load(tmp_path / "pipeline").get_pipe("tkre_relation_extractor").cfg
+    assert (original["decision"], original["threshold"]) == ("argmax", 0.0)
+
+
+def test_tune_decision_without_a_recognizer_judges_on_gold_entities(docbin_path):
+    """An extractor with no recognizer before it (SemEval-style, entities given) is tuned on the data's own entities."""
+    from spacy_tkre.decision_tuning import sweep_decisions
+
+    fix_random_seed(0)
+    nlp = cnn_pipeline()
+    examples = list(create_gold_spans_corpus(docbin_path)(nlp))
+    nlp.initialize(lambda: examples)
+    nlp.remove_pipe("ner")
+    result = sweep_decisions(nlp, docbin_path)
+    assert result["criterion"] == "gold_ents_rel_strict_micro_f"
+    assert "ents_f" not in result and "rel_strict_micro_f" not in result["best"]
+    assert nlp.get_pipe("tkre_relation_extractor").cfg["threshold"] == 0.0  # restored after the sweep

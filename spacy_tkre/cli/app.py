@@ -27,6 +27,7 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
     "pseudo-label": ("pseudo_label", "Label unlabelled docs with a trained pipeline, keeping the confident ones."),
     "preference-pairs": ("preference_pairs", "Preference pairs (chosen, rejected) for tuning the generator with DPO."),
     "dpo": ("dpo", "Tune the synthesis generator on preference pairs with DPO (trl)."),
+    "tune-decision": ("tune_decision", "Choose the extractor's decision rule and threshold on a dev set."),
     "package": ("package", "Package a pipeline as a wheel, with spacy_tkre's own wheel beside it."),
     "report": ("report", "Mean ± std table and plot against K of a results file."),
 }
