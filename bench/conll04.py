@@ -25,7 +25,6 @@ from spacy_tkre.results import append_record, make_record
 from spacy_tkre.scoring.joint import score_joint, score_strict_relations
 
 
-
 def run(nlp, examples: List[Example], batch_size: int) -> float:
     """Annotate the examples' predicted docs in place; return docs per second (after one warm-up batch)."""
     list(nlp.pipe([eg.predicted.copy() for eg in examples[:batch_size]]))

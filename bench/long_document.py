@@ -25,10 +25,9 @@ import typer
 from spacy.tokens import Doc, DocBin
 
 from bench.bar_chart import save_result
-from spacy_tkre.decision_tuning import entity_recognizers
+from spacy_tkre.decision_tuning import EXTRACTOR, entity_recognizers
 from spacy_tkre.results import append_record, make_record
 
-EXTRACTOR = "tkre_relation_extractor"
 SETTINGS = ("distance", "distance_and_sentence", "raw_text")
 
 

@@ -50,11 +50,12 @@ def sweep_decisions(nlp: Language, data: Path, batch_size: int = 64) -> Dict:
     the pipeline is judged by (raw text when it has a recognizer). The extractor's own setting is restored."""
     extractor = nlp.get_pipe(EXTRACTOR)
     before = {key: extractor.cfg[key] for key in ("decision", "threshold")}
-    with_recognizer = bool(entity_recognizers(nlp))
+    recognizers = entity_recognizers(nlp)
+    with_recognizer = bool(recognizers)
     gold = list(create_gold_ents_corpus(data)(nlp))
     if not gold:
         raise ValueError(f"{data} holds no docs to tune on.")
-    gold_predictions = predict_once(nlp, gold, entity_recognizers(nlp), batch_size)
+    gold_predictions = predict_once(nlp, gold, recognizers, batch_size)
     raw, raw_predictions = [], []
     if with_recognizer:
         raw = list(Corpus(data)(nlp))
