@@ -239,23 +239,14 @@ def test_tune_decision_saves_the_dev_best_setting_and_leaves_the_input_alone(doc
     nlp = cnn_pipeline()
     nlp.initialize(lambda: list(create_gold_spans_corpus(docbin_path)(nlp)))
     nlp.to_disk(tmp_path / "pipeline")
-    extractor_cfg = {}
 
-    def known_scores(examples):
-        examples = list(examples)
-        assert examples and all(example.predicted.has_annotation("ENT_IOB") for example in examples)
-        bonus = 0.5 if extractor_cfg["cfg"]["decision"] == "best_positive" else 0.0
-        f = bonus + 0.4 - abs(extractor_cfg["cfg"]["threshold"] - 0.4)
+    def known_scores(nlp, examples, predictions, decision, threshold):
+        assert examples and predictions
+        assert all(example.predicted.has_annotation("ENT_IOB") for example in examples)
+        f = (0.5 if decision == "best_positive" else 0.0) + 0.4 - abs(threshold - 0.4)
         return {"rel_strict_micro_p": f, "rel_strict_micro_r": f, "rel_strict_micro_f": f}
 
-    real_predict_once = tuning.predict_once
-
-    def predict_and_watch(nlp, *args, **kwargs):
-        extractor_cfg["cfg"] = nlp.get_pipe("tkre_relation_extractor").cfg
-        return real_predict_once(nlp, *args, **kwargs)
-
-    monkeypatch.setattr(tuning, "score_strict_relations", known_scores)
-    monkeypatch.setattr(tuning, "predict_once", predict_and_watch)
+    monkeypatch.setattr(tuning, "scores_for", known_scores)
     report = tmp_path / "tune.json"
     result = CliRunner().invoke(app, ["tune-decision", str(tmp_path / "pipeline"), str(docbin_path),
                                       str(tmp_path / "tuned"), "--report", str(report)])
