@@ -62,27 +62,7 @@ def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DP
     if tokenizer.pad_token is None:  # GGUF tokenizers often have none; padding is masked out anyway
         tokenizer.pad_token = tokenizer.eos_token
     model = AutoModelForCausalLM.from_pretrained(str(model_dir), torch_dtype=torch.float32)
-    args = DPOConfig(
-        output_dir=str(output_dir / CHECKPOINTS),
-        beta=settings.beta,
-        learning_rate=settings.learning_rate,
-        num_train_epochs=settings.epochs,
-        per_device_train_batch_size=settings.batch_size,
-        gradient_accumulation_steps=settings.gradient_accumulation_steps,
-        warmup_ratio=settings.warmup_ratio,
-        max_prompt_length=settings.max_prompt_length,
-        max_length=settings.max_length,
-        truncation_mode="keep_end",
-        logging_steps=settings.logging_steps,
-        save_steps=settings.save_steps,
-        save_total_limit=2,
-        seed=settings.seed,
-        data_seed=settings.seed,
-        use_cpu=use_cpu,
-        report_to=[],
-        disable_tqdm=True,  # the shared progress bar below shows in logs as well
-        dataloader_num_workers=0,
-    )
+    args = training_arguments(settings, output_dir, use_cpu)
     trainer = DPOTrainer(
         model=model,
         ref_model=copy.deepcopy(model),  # trl 0.20: a frozen copy, not a path
@@ -101,6 +81,34 @@ def train_dpo(pairs: List[Pair], model_dir: Path, output_dir: Path, settings: DP
     srsly.write_json(output_dir / META_FILE, {**meta, "settings": settings.as_dict(), "steps": trainer.state.global_step})
     logged = [row for row in history if "rewards/margins" in row]
     return logged[-1] if logged else {}
+
+
+def training_arguments(settings: DPOSettings, output_dir: Path, use_cpu: bool) -> DPOConfig:
+    """trl's arguments for ``settings``; float32 on a CPU (see ``bf16``), checkpoints under ``output_dir``."""
+    return DPOConfig(
+        output_dir=str(output_dir / CHECKPOINTS),
+        beta=settings.beta,
+        learning_rate=settings.learning_rate,
+        num_train_epochs=settings.epochs,
+        per_device_train_batch_size=settings.batch_size,
+        gradient_accumulation_steps=settings.gradient_accumulation_steps,
+        warmup_ratio=settings.warmup_ratio,
+        max_prompt_length=settings.max_prompt_length,
+        max_length=settings.max_length,
+        truncation_mode="keep_end",
+        logging_steps=settings.logging_steps,
+        save_steps=settings.save_steps,
+        save_total_limit=2,
+        seed=settings.seed,
+        data_seed=settings.seed,
+        use_cpu=use_cpu,
+        # trl's DPOConfig turns bf16 on by default; on a CPU without bf16 instructions (AVX2 only) autocast to bf16
+        # made each step more than 10x slower, and it changes the figures from machine to machine: float32 on CPUs
+        bf16=not use_cpu and torch.cuda.is_bf16_supported(),
+        report_to=[],
+        disable_tqdm=True,  # the shared progress bar below shows in logs as well
+        dataloader_num_workers=0,
+    )
 
 
 def _digest(pairs: List[Pair]) -> str:
