@@ -46,6 +46,7 @@ setup(
             "spacy_tkre.PairClassifier.v1 = spacy_tkre.models.classifier:build_pair_classifier",
             "spacy_tkre.Encoder.v1 = spacy_tkre.models.encoder:build_encoder",
             "spacy_tkre.TransformerModel.v1 = spacy_tkre.transformer_model:build_transformer_model",
+            "spacy_tkre.ConcatTokenVectors.v1 = spacy_tkre.models.token_features:build_concat_token_vectors",
         ],
         "spacy_scorers": [
             "spacy_tkre.relation_scorer.v1 = spacy_tkre.scoring.relation_scorer:make_relation_scorer",
