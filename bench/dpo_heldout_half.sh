@@ -17,11 +17,9 @@ if [ ! -f "$out/pairs_h0_5kinds.jsonl" ]; then
     --schema configs/schema_semeval.json --negative-label Other --head-first --seed "$seed" \
     --components.synthesis.task.label_definitions "$defs" 2> "$out/pairs.time"
 fi
-sed -e 's/^batch_size = 4/batch_size = 1/' -e 's/^gradient_accumulation_steps = 1/gradient_accumulation_steps = 4/' \
-  configs/dpo.cfg > "$out/dpo_b1.cfg"
 if [ ! -f "$out/generator_h0/dpo_meta.json" ]; then
-  /usr/bin/time -v python -m spacy_tkre dpo "$out/pairs_h0_5kinds.jsonl" "$out/generator_h0" --half 0 --config "$out/dpo_b1.cfg" \
-    --llm-config configs/llm_local.cfg --epochs 1 --resume 2> >(tee -a "$out/dpo.stderr" >&2)
+  /usr/bin/time -v python -m spacy_tkre dpo "$out/pairs_h0_5kinds.jsonl" "$out/generator_h0" --half 0 --config configs/dpo.cfg \
+    --llm-config configs/llm_local.cfg --epochs 1 --resume --dpo.batch_size 1 --dpo.gradient_accumulation_steps 4 2> >(tee -a "$out/dpo.stderr" >&2)
 fi
 synthesis=(--per-label 8 --max-prompts 1 --schema configs/schema_semeval.json --negative-label Other --head-first
            --batch-size 8 --gpu-id -1 --components.synthesis.model.cpu_threads 1 --components.synthesis.model.batch_size 8

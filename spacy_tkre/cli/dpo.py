@@ -6,13 +6,15 @@ from typing import Any, Dict, Optional
 
 import typer
 from spacy import util
+from spacy.cli._util import parse_config_overrides
 from wasabi import msg
 
 from .app import app
 
 
-@app.command("dpo")
+@app.command("dpo", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def dpo_command(
+    ctx: typer.Context,
     pairs_path: Path = typer.Argument(..., dir_okay=False, help="Preference pairs (.jsonl from `preference-pairs`)"),
     output_dir: Path = typer.Argument(..., file_okay=False, help="Where to write the tuned model folder"),
     model: Optional[str] = typer.Option(None, "--model", help="Model folder or .gguf file to start from (default: the embedded SmolLM2)"),
@@ -28,14 +30,15 @@ def dpo_command(
 ) -> None:
     """Tune a causal LM on PAIRS with DPO (a frozen copy is the reference) and save it to OUTPUT_DIR, with its
     loss / reward-margin curves (dpo_curves.png). Synthesize with it through
-    --components.synthesis.model.path OUTPUT_DIR."""
+    --components.synthesis.model.path OUTPUT_DIR. Any setting of the [dpo] block can be overridden after the
+    arguments, as for `spacy train` (--dpo.batch_size 1 --dpo.gradient_accumulation_steps 4)."""
     if gpu_id >= 0:
         os.environ["CUDA_VISIBLE_DEVICES"] = str(gpu_id)  # before torch initialises CUDA: the trainer uses cuda:0
     from ..dpo import settings as _  # noqa: F401  (registers spacy_tkre.DPOSettings.v1)
     from ..dpo.model_folder import model_folder
     from ..dpo.pairs import pairs_of_half, read_pairs
 
-    overrides = {f"dpo.{key}": value for key, value in (("beta", beta), ("epochs", epochs), ("learning_rate", learning_rate)) if value is not None}
+    overrides = {**parse_config_overrides(ctx.args), **{f"dpo.{key}": value for key, value in (("beta", beta), ("epochs", epochs), ("learning_rate", learning_rate)) if value is not None}}
     try:
         settings = _settings(config_path, overrides)
         every_pair = read_pairs(pairs_path)

@@ -1,6 +1,6 @@
 """Token vectors from several encoders side by side, for a component that needs what one encoder lacks: the
 default MiniLM is uncased, so a recognizer reading only its listener never sees capital letters; a small
-``spacy.Tok2Vec.v2`` over SHAPE/PREFIX/SUFFIX next to it gives them back.
+``spacy.Tok2Vec.v2`` over word shapes next to it gives them back (configs/conll04_cpu.cfg).
 
 thinc's ``concatenate`` cannot take a listener: it adds up its children's input gradients, and a listener (whose
 input is docs) returns none."""

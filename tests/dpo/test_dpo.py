@@ -131,6 +131,18 @@ def test_resume_without_a_checkpoint_starts_the_run_from_the_model_of_the_llm_co
     assert both.exit_code == 1 and "not both" in both.output
 
 
+def test_config_overrides_after_the_arguments_reach_the_settings(tiny_llama_dir, tmp_path):
+    """--dpo.* overrides as for `spacy train`; the named options win over them."""
+    pairs_path, out = tmp_path / "pairs.jsonl", tmp_path / "out"
+    write_pairs(pairs_path, PAIRS)
+    result = CliRunner().invoke(app, ["dpo", str(pairs_path), str(out), "--model", str(tiny_llama_dir), "--epochs", "1",
+                                      "--dpo.batch_size", "1", "--dpo.gradient_accumulation_steps", "2", "--dpo.epochs", "3"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "dpo_meta.json").read_text())
+    assert (meta["settings"]["batch_size"], meta["settings"]["gradient_accumulation_steps"], meta["settings"]["epochs"]) == (1, 2, 1.0)
+    assert meta["steps"] == 2  # 4 pairs, 2 per optimizer step, one epoch
+
+
 def test_cpu_runs_train_in_float32_although_trl_defaults_to_bf16(tmp_path):
     """trl's DPOConfig turns bf16 on by default: on a CPU without bf16 instructions that was over 10x slower."""
     from trl import DPOConfig
