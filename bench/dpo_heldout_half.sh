@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Issue 12's yield comparison for one SemEval K=8 seed: gold preference pairs of half 0's labels (five rejected
 # kinds, chosen answers without the `Relation:` line), DPO on them (batch 1 x accumulation 4, one epoch), then the
-# base and the tuned SmolLM2 answer the identical batch prompts of the 8 half-1 labels the tuned model never saw
-# gold answers of (sampling seed 0). Every step skips when its output exists and DPO resumes from its last
-# checkpoint, so a killed run is rerun with the same command. THREADS sets the torch threads (default 1).
+# base and the tuned SmolLM2 answer the identical batch prompts (up to 3 per label: one is too few to compare
+# yields, see bench/results/dpo_float32_semeval_k8_s13.md) of the 8 half-1 labels the tuned model never saw gold
+# answers of (sampling seed 0). Every step skips when its output exists and DPO resumes from its last checkpoint,
+# so a killed run is rerun with the same command. THREADS sets the torch threads (default 1).
 # Usage: bash bench/dpo_heldout_half.sh SEED OUT_ROOT     (run from the repository root; writes OUT_ROOT/sSEED)
 set -euo pipefail
 seed=$1; out=$2/s$seed
@@ -21,7 +22,7 @@ if [ ! -f "$out/generator_h0/dpo_meta.json" ]; then
   /usr/bin/time -v python -m spacy_tkre dpo "$out/pairs_h0_5kinds.jsonl" "$out/generator_h0" --half 0 --config configs/dpo.cfg \
     --llm-config configs/llm_local.cfg --epochs 1 --resume --dpo.batch_size 1 --dpo.gradient_accumulation_steps 4 2> >(tee -a "$out/dpo.stderr" >&2)
 fi
-synthesis=(--per-label 8 --max-prompts 1 --schema configs/schema_semeval.json --negative-label Other --head-first
+synthesis=(--per-label 8 --max-prompts 3 --schema configs/schema_semeval.json --negative-label Other --head-first
            --batch-size 8 --gpu-id -1 --components.synthesis.model.cpu_threads 1 --components.synthesis.model.batch_size 8
            --labels-from "$out/generator_h0/dpo_meta.json" --components.synthesis.task.label_definitions "$defs")
 for which in base dpo; do
